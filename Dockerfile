@@ -1,0 +1,21 @@
+# One image per app, from one file: docker build --build-arg APP=gateway .
+FROM node:20-bookworm-slim AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+FROM dependencies AS build
+ARG APP
+COPY . .
+RUN test -n "$APP" && npx nest build "$APP" && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+ARG APP
+ENV NODE_ENV=production \
+    APP=${APP}
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist/apps/${APP} ./dist/apps/${APP}
+USER node
+# Each app answers GET /health on its HTTP port; compose's healthchecks call it.
+CMD ["sh", "-c", "exec node dist/apps/$APP/main.js"]

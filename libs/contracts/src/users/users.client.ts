@@ -1,0 +1,24 @@
+import { RpcSender } from '../common/rpc-sender';
+import { UsersPatterns } from './users.patterns';
+import { AccessTokenView, LoginCommand, RegisterUserCommand, UpdateProfileCommand, UserView } from './users.dto';
+
+/** Typed client of the users service: feature code never names a pattern. */
+export class UsersClient {
+  constructor(private readonly rpc: RpcSender) {}
+
+  register(command: RegisterUserCommand): Promise<UserView> {
+    return this.rpc.send(UsersPatterns.register, command);
+  }
+
+  login(command: LoginCommand): Promise<AccessTokenView> {
+    return this.rpc.send(UsersPatterns.login, command);
+  }
+
+  findById(userId: string): Promise<UserView> {
+    return this.rpc.send(UsersPatterns.findById, { userId });
+  }
+
+  updateProfile(command: UpdateProfileCommand): Promise<UserView> {
+    return this.rpc.send(UsersPatterns.updateProfile, command);
+  }
+}

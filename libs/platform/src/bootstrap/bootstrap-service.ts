@@ -1,0 +1,54 @@
+import { INestApplication, Logger, Type, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BaseEnv } from '../config/base.env';
+import { loadEnv } from '../config/load-env';
+import { RpcErrorFilter } from '../errors/rpc-error.filter';
+import { ensureDeadLetterQueue } from '../messaging/dead-letter-queue';
+import { RmqAckInterceptor } from '../messaging/rmq-ack.interceptor';
+import { queueName, rmqServerOptions } from '../messaging/rmq.options';
+
+export interface ServiceBootstrapOptions {
+  /** The service's name; its queue is `${RMQ_QUEUE_PREFIX}${service}`. */
+  service: string;
+  /** Port of the service's own HTTP endpoint (health); 0 picks a free one. */
+  httpPort: number;
+}
+
+/** Validation of every incoming message: unknown fields are refused, not silently kept. */
+export function strictValidationPipe(): ValidationPipe {
+  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+}
+
+/**
+ * Starts an RMQ service the same way everywhere: validated input, errors as RpcErrorPayloads,
+ * acknowledgements after the work is done, and a small HTTP server for health checks.
+ */
+export async function bootstrapService(module: Type<unknown>, { service, httpPort }: ServiceBootstrapOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { logger: logLevelsFrom(loadEnv(BaseEnv).LOG_LEVEL) });
+  const env = app.get(BaseEnv);
+  app.enableShutdownHooks();
+
+  const transport = rmqServerOptions({ url: env.RABBITMQ_URL, queuePrefix: env.RMQ_QUEUE_PREFIX, service, prefetchCount: env.RMQ_PREFETCH });
+  await ensureDeadLetterQueue(env.RABBITMQ_URL, queueName(env.RMQ_QUEUE_PREFIX, service));
+  // Global enhancers are read when the microservice is connected, so they come first.
+  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalFilters(new RpcErrorFilter());
+  app.useGlobalInterceptors(new RmqAckInterceptor());
+  app.connectMicroservice(transport, { inheritAppConfig: true });
+
+  await app.startAllMicroservices();
+  await app.listen(httpPort);
+  new Logger(service).log(`Consuming ${queueName(env.RMQ_QUEUE_PREFIX, service)}; health on :${portOf(app)}`);
+  return app;
+}
+
+const levels = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+export function logLevelsFrom(level: BaseEnv['LOG_LEVEL']): (typeof levels)[number][] {
+  return levels.slice(0, levels.indexOf(level) + 1);
+}
+
+export function portOf(app: INestApplication): number {
+  const address = app.getHttpServer().address() as { port: number } | null;
+  return address?.port ?? 0;
+}

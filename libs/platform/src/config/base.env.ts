@@ -1,0 +1,41 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+export const NodeEnvironments = ['development', 'test', 'production'] as const;
+export type NodeEnvironment = (typeof NodeEnvironments)[number];
+
+/** Variables every app reads. Each app extends this with its own. */
+export class BaseEnv {
+  @IsIn(NodeEnvironments)
+  NODE_ENV: NodeEnvironment = 'development';
+
+  @IsString()
+  @Matches(/^amqps?:\/\//, { message: 'RABBITMQ_URL must be an amqp:// or amqps:// URL' })
+  RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  /** Prepended to every queue name, so that test runs and tenants can share a broker. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]*$/, { message: 'RMQ_QUEUE_PREFIX may hold letters, digits, _ . - only' })
+  RMQ_QUEUE_PREFIX = '';
+
+  /** Bounds memory and fairness when a consumer falls behind. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  RMQ_PREFETCH = 32;
+
+  /** How long a request to another service may take before it counts as failed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(120_000)
+  RPC_TIMEOUT_MS = 5_000;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}

@@ -1,0 +1,26 @@
+import { ErrorCode, RpcErrorPayload, httpStatusOf } from '@shop/contracts';
+
+/** A failure another service reported back over RMQ, with its stable code. */
+export class RemoteError extends Error {
+  override readonly name = 'RemoteError';
+  readonly code: ErrorCode;
+  readonly details?: string[];
+
+  constructor(
+    payload: RpcErrorPayload,
+    readonly service: string,
+  ) {
+    super(payload.message);
+    this.code = payload.code;
+    this.details = payload.details;
+  }
+
+  /** 4xx codes are answers, not faults: retrying them or counting them against a breaker is wrong. */
+  get isBusinessError(): boolean {
+    return httpStatusOf(this.code) < 500;
+  }
+}
+
+export function isRemoteError(error: unknown): error is RemoteError {
+  return error instanceof RemoteError;
+}

@@ -1,0 +1,50 @@
+import { CallHandler, ExecutionContext, HttpException, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { RmqContext } from '@nestjs/microservices';
+import type { Channel, Message } from 'amqplib';
+import { Observable, tap } from 'rxjs';
+import { isDomainError } from '../errors/domain.error';
+
+function isExpectedOutcome(error: unknown): boolean {
+  return isDomainError(error) || (error instanceof HttpException && error.getStatus() < 500);
+}
+
+/**
+ * Acknowledges a message only once its handler has finished, so a crash mid-way leaves it
+ * in the queue (at-least-once). A handler that fails for an unexpected reason:
+ * - an event is redelivered once, then dead-lettered (never dropped, never looping);
+ * - a request has already told its caller, so it is dead-lettered at once for inspection.
+ * Expected outcomes (business errors, bad input) are answers and are acknowledged.
+ */
+@Injectable()
+export class RmqAckInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(RmqAckInterceptor.name);
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const rpcContext = context.getType() === 'rpc' ? context.switchToRpc().getContext<unknown>() : undefined;
+    if (!(rpcContext instanceof RmqContext)) return next.handle();
+
+    const channel = rpcContext.getChannelRef() as Channel;
+    const message = rpcContext.getMessage() as Message;
+    let settled = false;
+    const settle = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      action();
+    };
+
+    return next.handle().pipe(
+      tap({
+        next: () => settle(() => channel.ack(message)),
+        complete: () => settle(() => channel.ack(message)),
+        error: (error: unknown) =>
+          settle(() => {
+            if (isExpectedOutcome(error)) return channel.ack(message);
+            const isRequest = Boolean(message.properties.replyTo);
+            const requeue = !isRequest && !message.fields.redelivered;
+            if (!requeue) this.logger.warn(`Dead-lettering ${rpcContext.getPattern()} after an unexpected failure`);
+            channel.nack(message, false, requeue);
+          }),
+      }),
+    );
+  }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Starts the whole platform on this machine: infrastructure, a build of the four apps, and
+# the apps themselves with log lines prefixed per app. Database migrations run as each app
+# starts. Ctrl-C stops everything this script started, FerretDB included.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { printf '[start] %s\n' "$*" >&2; }
+
+if [[ ! -d node_modules ]]; then
+  log "installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund >&2
+fi
+
+infra_output="$(bash scripts/infra.sh up 2>&1)" || { printf '%s\n' "$infra_output" >&2; exit 1; }
+printf '%s\n' "$infra_output" >&2
+started_ferretdb=false
+[[ $infra_output == *"started FerretDB"* ]] && started_ferretdb=true
+
+stop_infra() {
+  if $started_ferretdb; then bash scripts/infra.sh down || true; fi
+}
+trap stop_infra EXIT
+
+log "building the apps"
+npm run --silent build >&2
+
+# Development defaults; set your own in the environment (production refuses the JWT default).
+export NODE_ENV="${NODE_ENV:-development}"
+export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@shop.local}"
+export ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin-password-for-development}"
+GATEWAY_PORT="${GATEWAY_PORT:-3000}"
+export GATEWAY_PORT
+
+announce_when_ready() {
+  local deadline=$((SECONDS + 90))
+  while ((SECONDS < deadline)); do
+    if curl -fsS "http://127.0.0.1:$GATEWAY_PORT/health" >/dev/null 2>&1; then
+      log "ready: API http://localhost:$GATEWAY_PORT/api  Swagger UI http://localhost:$GATEWAY_PORT/docs  (admin: $ADMIN_EMAIL)"
+      return
+    fi
+    sleep 0.5
+  done
+  log "the gateway did not answer on :$GATEWAY_PORT within 90 s; see the logs above"
+}
+announce_when_ready &
+
+npx concurrently --kill-others --names gateway,users,orders,payments --prefix-colors cyan,green,magenta,yellow \
+  "node dist/apps/gateway/main.js" \
+  "node dist/apps/users/main.js" \
+  "node dist/apps/orders/main.js" \
+  "node dist/apps/payments/main.js"
