@@ -8,7 +8,10 @@ const infraScript = join(__dirname, '..', '..', 'scripts', 'infra.sh');
  * runs. A FerretDB this run had to start is stopped again by the global teardown.
  */
 export default function globalSetup(): void {
-  const result = spawnSync('bash', [infraScript, 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync('bash', [infraScript, 'up'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (result.status !== 0) {
     throw new Error(`Test infrastructure is not available:\n${result.stderr}`);
   }

@@ -2,7 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { bootstrapService } from '@shop/platform';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
 import { UsersAppModule } from '../../apps/users/src/users-app.module';
-import { IsolatedEnvironment, applyEnvironment, createIsolatedEnvironment } from './isolated-environment';
+import {
+  IsolatedEnvironment,
+  applyEnvironment,
+  createIsolatedEnvironment,
+} from './isolated-environment';
 
 export type AppName = 'gateway' | 'users';
 
@@ -18,7 +22,9 @@ export interface RunningPlatform {
  * Boots the given apps in this process against the real broker and databases, each test
  * file in its own isolated environment.
  */
-export async function startPlatform(extraVariables: Record<string, string> = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  extraVariables: Record<string, string> = {},
+): Promise<RunningPlatform> {
   const environment = await createIsolatedEnvironment();
   applyEnvironment({ ...environment.variables, ...extraVariables });
   const services = [await bootstrapService(UsersAppModule, { service: 'users', httpPort: 0 })];

@@ -1,12 +1,39 @@
 import { Module } from '@nestjs/common';
-import { EnvModule, httpCorrelationOptions } from '@shop/platform';
+import { OrdersClient, PaymentsClient, ProductsClient, UsersClient } from '@shop/contracts';
+import {
+  EnvModule,
+  LoggingModule,
+  MetricsModule,
+  ServiceClientsModule,
+  httpCorrelationOptions,
+} from '@shop/platform';
 import { ClsModule } from 'nestjs-cls';
 import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
+import { CatalogModule } from './catalog/catalog.module';
+import { OrdersModule } from './orders/orders.module';
 import { GatewayEnv } from './gateway.env';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
-  imports: [EnvModule.forRoot(GatewayEnv), ClsModule.forRoot(httpCorrelationOptions()), AuthModule, UsersModule, HealthModule],
+  imports: [
+    EnvModule.forRoot(GatewayEnv),
+    ClsModule.forRoot(httpCorrelationOptions()),
+    LoggingModule.forRoot('gateway'),
+    MetricsModule.forRoot('gateway'),
+    ServiceClientsModule.register([
+      { client: UsersClient, service: 'users' },
+      { client: ProductsClient, service: 'orders' },
+      { client: OrdersClient, service: 'orders' },
+      { client: PaymentsClient, service: 'payments' },
+    ]),
+    AuthModule,
+    UsersModule,
+    CatalogModule,
+    OrdersModule,
+    BillingModule,
+    HealthModule,
+  ],
 })
 export class GatewayAppModule {}

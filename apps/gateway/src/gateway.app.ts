@@ -1,7 +1,14 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { HttpErrorFilter, loadEnv, logLevelsFrom, strictValidationPipe } from '@shop/platform';
+import {
+  HttpErrorFilter,
+  Metrics,
+  httpMetricsMiddleware,
+  loadEnv,
+  strictValidationPipe,
+} from '@shop/platform';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import helmet from 'helmet';
 import { ClsService } from 'nestjs-cls';
 import { setUpSwagger } from './docs/swagger';
@@ -10,17 +17,22 @@ import { GatewayEnv } from './gateway.env';
 
 /** The gateway, configured but not yet listening; main.ts and the e2e tests share it. */
 export async function createGatewayApp(): Promise<INestApplication> {
+  // Fails with one sentence before Nest starts when a variable is wrong.
+  loadEnv(GatewayEnv);
   const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule, {
     bodyParser: false,
-    logger: logLevelsFrom(loadEnv(GatewayEnv).LOG_LEVEL),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoLogger));
   const env = app.get(GatewayEnv);
   app.useBodyParser('json', { limit: env.HTTP_BODY_LIMIT_BYTES });
   app.use(helmet());
+  app.use(httpMetricsMiddleware(app.get(Metrics)));
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(strictValidationPipe());

@@ -15,4 +15,11 @@ export class GatewayEnv extends AuthEnv {
   @Min(1_024)
   @Max(10_485_760)
   HTTP_BODY_LIMIT_BYTES = 102_400;
+
+  /** Login and registration attempts per client address and minute; more get 429 with Retry-After. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  AUTH_RATE_LIMIT_PER_MINUTE = 10;
 }

@@ -1,15 +1,15 @@
 // Decorators of the env classes read metadata before Nest is loaded.
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { portOf, runApp } from '@shop/platform';
 import { createGatewayApp } from './gateway.app';
 import { GatewayEnv } from './gateway.env';
 
-async function main() {
+runApp(async () => {
   const app = await createGatewayApp();
-  const { GATEWAY_PORT } = app.get(GatewayEnv);
-  await app.listen(GATEWAY_PORT);
-  const logger = new Logger('gateway');
-  logger.log(`API on http://localhost:${GATEWAY_PORT}/api, Swagger UI on http://localhost:${GATEWAY_PORT}/docs`);
-}
-
-void main();
+  await app.listen(app.get(GatewayEnv).GATEWAY_PORT);
+  const port = portOf(app);
+  new Logger('gateway').log(
+    `listening on port ${port}: API http://localhost:${port}/api, Swagger UI http://localhost:${port}/docs`,
+  );
+});

@@ -1,11 +1,12 @@
 // Decorators of the env classes read metadata before Nest is loaded.
 import 'reflect-metadata';
-import { bootstrapService, loadEnv } from '@shop/platform';
+import { bootstrapService, loadEnv, runApp } from '@shop/platform';
 import { OrdersEnv } from './orders.env';
 import { OrdersAppModule } from './orders-app.module';
 
-async function main() {
-  await bootstrapService(OrdersAppModule, { service: 'orders', httpPort: loadEnv(OrdersEnv).ORDERS_HTTP_PORT });
-}
-
-void main();
+runApp(async () => {
+  await bootstrapService(OrdersAppModule, {
+    service: 'orders',
+    httpPort: loadEnv(OrdersEnv).ORDERS_HTTP_PORT,
+  });
+});

@@ -1,17 +1,18 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { EnvModule, ServiceHealthModule, rpcCorrelationOptions } from '@shop/platform';
-import { ClsModule } from 'nestjs-cls';
+import { ServicePlatformModule } from '@shop/platform';
 import { OrdersEnv } from './orders.env';
 
 @Module({
   imports: [
-    EnvModule.forRoot(OrdersEnv),
-    ServiceHealthModule.forMongoose(),
-    ClsModule.forRoot(rpcCorrelationOptions()),
+    ServicePlatformModule.forRoot({ service: 'orders', env: OrdersEnv, database: 'mongoose' }),
     MongooseModule.forRootAsync({
       inject: [OrdersEnv],
-      useFactory: (env: OrdersEnv) => ({ uri: env.MONGO_URL, dbName: env.ORDERS_MONGO_DB, serverSelectionTimeoutMS: 5_000 }),
+      useFactory: (env: OrdersEnv) => ({
+        uri: env.MONGO_URL,
+        dbName: env.ORDERS_MONGO_DB,
+        serverSelectionTimeoutMS: 5_000,
+      }),
     }),
   ],
 })

@@ -1,27 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EnvModule, ServiceHealthModule, SafeTypeOrmLogger, rpcCorrelationOptions } from '@shop/platform';
-import { ClsModule } from 'nestjs-cls';
+import { ServicePlatformModule } from '@shop/platform';
+import { paymentsDataSourceOptions } from './database/payments-data-source';
 import { PaymentsEnv } from './payments.env';
+import { PaymentsModule } from './payments/payments.module';
 
 @Module({
   imports: [
-    EnvModule.forRoot(PaymentsEnv),
-    ServiceHealthModule.forTypeOrm(),
-    ClsModule.forRoot(rpcCorrelationOptions()),
+    ServicePlatformModule.forRoot({ service: 'payments', env: PaymentsEnv, database: 'typeorm' }),
     TypeOrmModule.forRootAsync({
       inject: [PaymentsEnv],
-      useFactory: (env: PaymentsEnv) => ({
-        type: 'postgres',
-        url: env.PAYMENTS_DATABASE_URL,
-        entities: [],
-        migrations: [],
-        migrationsRun: true,
-        synchronize: false,
-        logger: new SafeTypeOrmLogger(),
-        logging: ['error', 'warn', 'migration'],
-      }),
+      useFactory: (env: PaymentsEnv) => paymentsDataSourceOptions(env.PAYMENTS_DATABASE_URL),
     }),
+    PaymentsModule,
   ],
 })
 export class PaymentsAppModule {}

@@ -1,12 +1,13 @@
 // Decorators of the env classes read metadata before Nest is loaded.
 import 'reflect-metadata';
 import { USERS_SERVICE } from '@shop/contracts';
-import { bootstrapService, loadEnv } from '@shop/platform';
+import { bootstrapService, loadEnv, runApp } from '@shop/platform';
 import { UsersEnv } from './users.env';
 import { UsersAppModule } from './users-app.module';
 
-async function main() {
-  await bootstrapService(UsersAppModule, { service: USERS_SERVICE, httpPort: loadEnv(UsersEnv).USERS_HTTP_PORT });
-}
-
-void main();
+runApp(async () => {
+  await bootstrapService(UsersAppModule, {
+    service: USERS_SERVICE,
+    httpPort: loadEnv(UsersEnv).USERS_HTTP_PORT,
+  });
+});

@@ -1,16 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EnvModule, ServiceHealthModule, rpcCorrelationOptions } from '@shop/platform';
-import { ClsModule } from 'nestjs-cls';
+import { ServicePlatformModule } from '@shop/platform';
 import { usersDataSourceOptions } from './database/users-data-source';
 import { UsersEnv } from './users.env';
 import { UsersModule } from './users/users.module';
 
 @Module({
   imports: [
-    EnvModule.forRoot(UsersEnv),
-    ServiceHealthModule.forTypeOrm(),
-    ClsModule.forRoot(rpcCorrelationOptions()),
+    ServicePlatformModule.forRoot({ service: 'users', env: UsersEnv, database: 'typeorm' }),
     TypeOrmModule.forRootAsync({
       inject: [UsersEnv],
       useFactory: (env: UsersEnv) => usersDataSourceOptions(env.USERS_DATABASE_URL),

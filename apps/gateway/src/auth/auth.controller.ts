@@ -1,17 +1,34 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AccessTokenView, LoginCommand, RegisterUserCommand, UserView, UsersClient } from '@shop/contracts';
+import {
+  AccessTokenView,
+  LoginCommand,
+  RegisterUserCommand,
+  UserView,
+  UsersClient,
+} from '@shop/contracts';
 import { ErrorResponse } from '../docs/error-response';
 
 @ApiTags('auth')
-@ApiBadRequestResponse({ type: ErrorResponse, description: 'A field is missing, unknown or invalid' })
+@ApiBadRequestResponse({
+  type: ErrorResponse,
+  description: 'A field is missing, unknown or invalid',
+})
+// Slows password guessing and mass sign-ups; the limit is per client address.
+@UseGuards(ThrottlerGuard)
+@ApiTooManyRequestsResponse({
+  type: ErrorResponse,
+  description: 'Too many attempts; retry after Retry-After seconds',
+})
 @Controller('auth')
 export class AuthController {
   constructor(private readonly users: UsersClient) {}

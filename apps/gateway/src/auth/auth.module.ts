@@ -1,15 +1,23 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { UsersClient } from '@shop/contracts';
-import { ServiceClientsModule } from '@shop/platform';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { GatewayEnv } from '../gateway.env';
 import { AuthController } from './auth.controller';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 
 @Module({
-  imports: [PassportModule, ServiceClientsModule.register([{ client: UsersClient, service: 'users' }])],
+  imports: [
+    PassportModule,
+    ThrottlerModule.forRootAsync({
+      inject: [GatewayEnv],
+      useFactory: (env: GatewayEnv) => [
+        { name: 'default', ttl: 60_000, limit: env.AUTH_RATE_LIMIT_PER_MINUTE },
+      ],
+    }),
+  ],
   controllers: [AuthController],
   providers: [JwtStrategy, JwtAuthGuard],
-  exports: [ServiceClientsModule, JwtAuthGuard],
+  exports: [JwtAuthGuard],
 })
 export class AuthModule {}

@@ -25,7 +25,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
 
   validate(claims: Partial<AccessTokenClaims>): AuthenticatedUser | false {
     const { sub, email, role } = claims;
-    if (typeof sub !== 'string' || typeof email !== 'string' || !Roles.includes(role as never)) return false;
+    if (typeof sub !== 'string' || typeof email !== 'string' || !Roles.includes(role as never))
+      return false;
     // Every message sent on behalf of this request now carries x-user-id.
     this.cls.set('userId', sub);
     return { id: sub, email, role: role as AuthenticatedUser['role'] };

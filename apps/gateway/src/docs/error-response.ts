@@ -11,7 +11,10 @@ export class ErrorResponse implements HttpErrorBody {
   @ApiProperty({ example: 'email must be an email' })
   message: string;
 
-  @ApiProperty({ example: '5f0c6e0e-8c1e-4d8e-9a57-3f1f5d1b2a10', description: 'Quote it when reporting a problem' })
+  @ApiProperty({
+    example: '5f0c6e0e-8c1e-4d8e-9a57-3f1f5d1b2a10',
+    description: 'Quote it when reporting a problem',
+  })
   correlationId: string;
 
   @ApiPropertyOptional({ type: [String], example: ['email must be an email'] })

@@ -4,7 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 export function setUpSwagger(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Shop platform API')
-    .setDescription('REST entry of the shop: accounts, catalog, orders, payments. Errors are `{statusCode, error, message, correlationId}`.')
+    .setDescription(
+      'REST entry of the shop: accounts, catalog, orders, payments. Errors are `{statusCode, error, message, correlationId}`.',
+    )
     .setVersion('1.0')
     .addBearerAuth()
     .build();

@@ -1,16 +1,55 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
+import { HealthPatterns, RpcSender } from '@shop/contracts';
+import { DownstreamServices } from '@shop/platform';
+
+const READINESS_DEADLINE_MS = 1_000;
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: HealthCheckService) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly downstream: DownstreamServices,
+  ) {}
 
-  /** Liveness: the process serves HTTP. Readiness of downstreams is /health/ready. */
+  /** Liveness: the process serves HTTP. */
   @Get()
   @HealthCheck()
+  @ApiOkResponse({ description: 'The gateway is alive' })
   live() {
     return this.health.check([]);
+  }
+
+  /** Readiness: the broker and every service answer a ping within a second. */
+  @Get('ready')
+  @HealthCheck()
+  @ApiOkResponse({ description: 'Every service answers' })
+  @ApiServiceUnavailableResponse({ description: 'A service or the broker does not answer in time' })
+  ready() {
+    return this.health.check(
+      [...this.downstream.byName].map(
+        ([service, rpc]) =>
+          () =>
+            this.ping(service, rpc),
+      ),
+    );
+  }
+
+  private async ping(service: string, rpc: RpcSender): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(service);
+    try {
+      await rpc.send(HealthPatterns.ping, {}, { timeoutMs: READINESS_DEADLINE_MS });
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: error instanceof Error ? error.message : 'no answer' });
+    }
   }
 }

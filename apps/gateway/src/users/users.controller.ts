@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { UpdateProfileBody, UserView, UsersClient } from '@shop/contracts';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -7,7 +13,10 @@ import { ErrorResponse } from '../docs/error-response';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, malformed, wrongly signed or expired token' })
+@ApiUnauthorizedResponse({
+  type: ErrorResponse,
+  description: 'Missing, malformed, wrongly signed or expired token',
+})
 @UseGuards(JwtAuthGuard)
 @Controller('users')
 export class UsersController {
@@ -22,7 +31,10 @@ export class UsersController {
   @Patch('me')
   @ApiOkResponse({ type: UserView })
   @ApiBadRequestResponse({ type: ErrorResponse })
-  updateMe(@CurrentUser() user: AuthenticatedUser, @Body() body: UpdateProfileBody): Promise<UserView> {
+  updateMe(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: UpdateProfileBody,
+  ): Promise<UserView> {
     return this.users.updateProfile({ ...body, userId: user.id });
   }
 }

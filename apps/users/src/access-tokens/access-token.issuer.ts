@@ -11,7 +11,10 @@ export class AccessTokenIssuer {
   ) {}
 
   async issue(claims: AccessTokenClaims): Promise<AccessTokenView> {
-    const accessToken = await this.jwt.signAsync({ email: claims.email, role: claims.role }, { subject: claims.sub });
+    const accessToken = await this.jwt.signAsync(
+      { email: claims.email, role: claims.role },
+      { subject: claims.sub },
+    );
     return { accessToken, tokenType: 'Bearer', expiresIn: this.env.JWT_TTL_SECONDS };
   }
 }

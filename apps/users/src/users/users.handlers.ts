@@ -1,6 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { FindUserQuery, LoginCommand, RegisterUserCommand, UpdateProfileCommand, UsersPatterns } from '@shop/contracts';
+import {
+  FindUserQuery,
+  LoginCommand,
+  RegisterUserCommand,
+  UpdateProfileCommand,
+  UsersPatterns,
+} from '@shop/contracts';
 import { UsersService } from './users.service';
 
 @Controller()
@@ -19,6 +25,11 @@ export class UsersHandlers {
 
   @MessagePattern(UsersPatterns.findById)
   findById(@Payload() query: FindUserQuery) {
+    return this.users.findById(query.userId);
+  }
+
+  @MessagePattern(UsersPatterns.validate)
+  validate(@Payload() query: FindUserQuery) {
     return this.users.findById(query.userId);
   }
 

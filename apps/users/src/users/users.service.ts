@@ -20,7 +20,13 @@ export function normalizeEmail(email: string): string {
 }
 
 function toView(user: UserEntity): UserView {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    createdAt: user.createdAt.toISOString(),
+  };
 }
 
 @Injectable()
@@ -41,9 +47,21 @@ export class UsersService {
       .orIgnore()
       .returning(['id', 'email', 'name', 'role', 'created_at'])
       .execute();
-    const [inserted] = raw as { id: string; email: string; name: string; role: Role; created_at: Date }[];
+    const [inserted] = raw as {
+      id: string;
+      email: string;
+      name: string;
+      role: Role;
+      created_at: Date;
+    }[];
     if (!inserted) throw new DomainError(ErrorCodes.emailTaken, 'This email is already registered');
-    return { id: inserted.id, email: inserted.email, name: inserted.name, role: inserted.role, createdAt: inserted.created_at.toISOString() };
+    return {
+      id: inserted.id,
+      email: inserted.email,
+      name: inserted.name,
+      role: inserted.role,
+      createdAt: inserted.created_at.toISOString(),
+    };
   }
 
   async login(command: LoginCommand): Promise<AccessTokenView> {
@@ -53,7 +71,8 @@ export class UsersService {
       .where('user.email = :email', { email: normalizeEmail(command.email) })
       .getOne();
     const isValid = await this.hasher.verify(user?.passwordHash, command.password);
-    if (!user || !isValid) throw new DomainError(ErrorCodes.invalidCredentials, 'Wrong email or password');
+    if (!user || !isValid)
+      throw new DomainError(ErrorCodes.invalidCredentials, 'Wrong email or password');
     return this.tokens.issue({ sub: user.id, email: user.email, role: user.role });
   }
 

@@ -16,6 +16,8 @@ export const ErrorCodes = {
   serviceUnavailable: 'SERVICE_UNAVAILABLE',
   timeout: 'TIMEOUT',
   internal: 'INTERNAL',
+  /** The payment processor failed transiently; the same command may be retried. */
+  paymentProcessorUnavailable: 'PAYMENT_PROCESSOR_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -34,6 +36,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   SERVICE_UNAVAILABLE: 503,
   TIMEOUT: 504,
   INTERNAL: 500,
+  PAYMENT_PROCESSOR_UNAVAILABLE: 503,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -1,6 +1,12 @@
 import { RpcSender } from '../common/rpc-sender';
 import { UsersPatterns } from './users.patterns';
-import { AccessTokenView, LoginCommand, RegisterUserCommand, UpdateProfileCommand, UserView } from './users.dto';
+import {
+  AccessTokenView,
+  LoginCommand,
+  RegisterUserCommand,
+  UpdateProfileCommand,
+  UserView,
+} from './users.dto';
 
 /** Typed client of the users service: feature code never names a pattern. */
 export class UsersClient {
@@ -20,5 +26,10 @@ export class UsersClient {
 
   updateProfile(command: UpdateProfileCommand): Promise<UserView> {
     return this.rpc.send(UsersPatterns.updateProfile, command);
+  }
+
+  /** Confirms the user exists and may order; NOT_FOUND otherwise. */
+  validate(userId: string): Promise<UserView> {
+    return this.rpc.send(UsersPatterns.validate, { userId });
   }
 }

@@ -5,7 +5,8 @@ import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } fro
 export const Roles = ['customer', 'admin'] as const;
 export type Role = (typeof Roles)[number];
 
-const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimmed = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value;
 
 export class RegisterUserCommand {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })

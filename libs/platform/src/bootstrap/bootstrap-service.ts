@@ -1,7 +1,7 @@
 import { INestApplication, Logger, Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { BaseEnv } from '../config/base.env';
-import { loadEnv } from '../config/load-env';
 import { RpcErrorFilter } from '../errors/rpc-error.filter';
 import { ensureDeadLetterQueue } from '../messaging/dead-letter-queue';
 import { RmqAckInterceptor } from '../messaging/rmq-ack.interceptor';
@@ -23,12 +23,21 @@ export function strictValidationPipe(): ValidationPipe {
  * Starts an RMQ service the same way everywhere: validated input, errors as RpcErrorPayloads,
  * acknowledgements after the work is done, and a small HTTP server for health checks.
  */
-export async function bootstrapService(module: Type<unknown>, { service, httpPort }: ServiceBootstrapOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { logger: logLevelsFrom(loadEnv(BaseEnv).LOG_LEVEL) });
+export async function bootstrapService(
+  module: Type<unknown>,
+  { service, httpPort }: ServiceBootstrapOptions,
+): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   const env = app.get(BaseEnv);
   app.enableShutdownHooks();
 
-  const transport = rmqServerOptions({ url: env.RABBITMQ_URL, queuePrefix: env.RMQ_QUEUE_PREFIX, service, prefetchCount: env.RMQ_PREFETCH });
+  const transport = rmqServerOptions({
+    url: env.RABBITMQ_URL,
+    queuePrefix: env.RMQ_QUEUE_PREFIX,
+    service,
+    prefetchCount: env.RMQ_PREFETCH,
+  });
   await ensureDeadLetterQueue(env.RABBITMQ_URL, queueName(env.RMQ_QUEUE_PREFIX, service));
   // Global enhancers are read when the microservice is connected, so they come first.
   app.useGlobalPipes(strictValidationPipe());
@@ -38,14 +47,10 @@ export async function bootstrapService(module: Type<unknown>, { service, httpPor
 
   await app.startAllMicroservices();
   await app.listen(httpPort);
-  new Logger(service).log(`Consuming ${queueName(env.RMQ_QUEUE_PREFIX, service)}; health on :${portOf(app)}`);
+  new Logger(service).log(
+    `Consuming ${queueName(env.RMQ_QUEUE_PREFIX, service)}; HTTP (health, metrics) listening on port ${portOf(app)}`,
+  );
   return app;
-}
-
-const levels = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-
-export function logLevelsFrom(level: BaseEnv['LOG_LEVEL']): (typeof levels)[number][] {
-  return levels.slice(0, levels.indexOf(level) + 1);
 }
 
 export function portOf(app: INestApplication): number {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export const NodeEnvironments = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NodeEnvironments)[number];
@@ -15,7 +15,9 @@ export class BaseEnv {
 
   /** Prepended to every queue name, so that test runs and tenants can share a broker. */
   @IsString()
-  @Matches(/^[A-Za-z0-9_.-]*$/, { message: 'RMQ_QUEUE_PREFIX may hold letters, digits, _ . - only' })
+  @Matches(/^[A-Za-z0-9_.-]*$/, {
+    message: 'RMQ_QUEUE_PREFIX may hold letters, digits, _ . - only',
+  })
   RMQ_QUEUE_PREFIX = '';
 
   /** Bounds memory and fairness when a consumer falls behind. */
@@ -34,6 +36,16 @@ export class BaseEnv {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** `pretty` prints one readable line per entry (needs the pino-pretty dev dependency). */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  /** Readable lines in development, JSON everywhere else, unless LOG_FORMAT says otherwise. */
+  get logFormat(): 'json' | 'pretty' {
+    return this.LOG_FORMAT ?? (this.NODE_ENV === 'development' ? 'pretty' : 'json');
+  }
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';

@@ -6,9 +6,7 @@ export class InvalidEnvironmentError extends Error {
 }
 
 function describe(errors: ValidationError[]): string {
-  return errors
-    .flatMap((error) => Object.values(error.constraints ?? {}))
-    .join('; ');
+  return errors.flatMap((error) => Object.values(error.constraints ?? {})).join('; ');
 }
 
 /**
@@ -22,7 +20,11 @@ export function loadEnv<T extends object>(
   schema: new () => T,
   source: NodeJS.ProcessEnv = process.env,
 ): T {
-  const env = plainToInstance(schema, { ...source }, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const env = plainToInstance(
+    schema,
+    { ...source },
+    { enableImplicitConversion: true, exposeDefaultValues: true },
+  );
   const errors = validateSync(env, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new InvalidEnvironmentError(`Invalid environment: ${describe(errors)}.`);

@@ -25,9 +25,13 @@ export function httpCorrelationOptions(): ClsModuleOptions {
     middleware: {
       mount: true,
       generateId: true,
-      idGenerator: (request: { headers: Record<string, unknown> }) => correlationIdFrom(request.headers[REQUEST_ID_HEADER]),
-      setup: (cls: ClsService, _request: unknown, response: { setHeader(name: string, value: string): void }) =>
-        response.setHeader(REQUEST_ID_HEADER, cls.getId()),
+      idGenerator: (request: { headers: Record<string, unknown> }) =>
+        correlationIdFrom(request.headers[REQUEST_ID_HEADER]),
+      setup: (
+        cls: ClsService,
+        _request: unknown,
+        response: { setHeader(name: string, value: string): void },
+      ) => response.setHeader(REQUEST_ID_HEADER, cls.getId()),
     },
   };
 }
@@ -47,7 +51,8 @@ export function rpcCorrelationOptions(): ClsModuleOptions {
     interceptor: {
       mount: true,
       generateId: true,
-      idGenerator: (context: ExecutionContext) => correlationIdFrom(headersOf(context)[MessageHeaders.correlationId]),
+      idGenerator: (context: ExecutionContext) =>
+        correlationIdFrom(headersOf(context)[MessageHeaders.correlationId]),
       setup: (cls: ClsService<RequestContext>, context: ExecutionContext) => {
         const userId = headersOf(context)[MessageHeaders.userId];
         if (typeof userId === 'string') cls.set('userId', userId);

@@ -9,11 +9,18 @@ import { isDomainError } from './domain.error';
 /** Turns anything a message handler throws into an `RpcErrorPayload`; unknown errors say nothing more than INTERNAL. */
 export function toRpcErrorPayload(error: unknown): RpcErrorPayload {
   if (isDomainError(error)) {
-    return { code: error.code, message: error.message, ...(error.details && { details: error.details }) };
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.details && { details: error.details }),
+    };
   }
   if (error instanceof BadRequestException) {
     const response = error.getResponse();
-    const messages = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : undefined;
+    const messages =
+      typeof response === 'object' && response !== null
+        ? (response as { message?: unknown }).message
+        : undefined;
     const details = Array.isArray(messages) ? messages.map(String) : [error.message];
     return { code: ErrorCodes.validationFailed, message: details.join('; '), details };
   }
@@ -30,15 +37,25 @@ export class RpcErrorFilter implements ExceptionFilter<unknown> {
     if (host.getType() === 'http') return this.replyOverHttp(error, host);
     const payload = toRpcErrorPayload(error);
     if (payload.code === ErrorCodes.internal) {
-      const pattern = host.getType() === 'rpc' ? host.switchToRpc().getContext<{ getPattern?: () => string }>().getPattern?.() : undefined;
-      this.logger.error(`Handler of ${pattern ?? 'a message'} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      const pattern =
+        host.getType() === 'rpc'
+          ? host.switchToRpc().getContext<{ getPattern?: () => string }>().getPattern?.()
+          : undefined;
+      this.logger.error(
+        `Handler of ${pattern ?? 'a message'} failed: ${error instanceof Error ? error.stack : String(error)}`,
+      );
     }
     return throwError(() => payload);
   }
 
   private replyOverHttp(error: unknown, host: ArgumentsHost): void {
     const { statusCode, message } = describeHttpError(error);
-    if (statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    host.switchToHttp().getResponse<Response>().status(statusCode).json({ statusCode, error: STATUS_CODES[statusCode], message });
+    if (statusCode >= 500)
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(statusCode)
+      .json({ statusCode, error: STATUS_CODES[statusCode], message });
   }
 }

@@ -34,8 +34,10 @@ export class ServiceHealthModule {
     return ServiceHealthModule.with({
       provide: DATABASE_PING,
       inject: [TypeOrmHealthIndicator],
-      useFactory: (indicator: TypeOrmHealthIndicator): DatabasePing => () =>
-        indicator.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
+      useFactory:
+        (indicator: TypeOrmHealthIndicator): DatabasePing =>
+        () =>
+          indicator.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
     });
   }
 
@@ -43,12 +45,19 @@ export class ServiceHealthModule {
     return ServiceHealthModule.with({
       provide: DATABASE_PING,
       inject: [MongooseHealthIndicator],
-      useFactory: (indicator: MongooseHealthIndicator): DatabasePing => () =>
-        indicator.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
+      useFactory:
+        (indicator: MongooseHealthIndicator): DatabasePing =>
+        () =>
+          indicator.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
     });
   }
 
   private static with(databasePing: FactoryProvider<DatabasePing>): DynamicModule {
-    return { module: ServiceHealthModule, imports: [TerminusModule], controllers: [ServiceHealthController], providers: [databasePing] };
+    return {
+      module: ServiceHealthModule,
+      imports: [TerminusModule],
+      controllers: [ServiceHealthController],
+      providers: [databasePing],
+    };
   }
 }

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { httpStatusOf } from '@shop/contracts';
 import type { Response } from 'express';
 import { ClsService } from 'nestjs-cls';
@@ -27,31 +34,51 @@ function hasRetryAfter(error: unknown): error is { retryAfterMs: number } {
 }
 
 /** An error of Express' own middleware (body-parser's "entity.too.large", bad JSON, ...). */
-function isExposedHttpError(error: unknown): error is { status: number; message: string; type?: string } {
+function isExposedHttpError(
+  error: unknown,
+): error is { status: number; message: string; type?: string } {
   const candidate = error as { status?: unknown; expose?: unknown } | null;
-  return typeof candidate?.status === 'number' && candidate.expose === true && candidate.status < 500;
+  return (
+    typeof candidate?.status === 'number' && candidate.expose === true && candidate.status < 500
+  );
 }
 
 export function describeHttpError(error: unknown): HttpErrorDescription {
   if (error instanceof HttpException) {
     const statusCode = error.getStatus();
     const response = error.getResponse();
-    const messages = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
-    if (Array.isArray(messages)) return { statusCode, message: messages.join('; '), details: messages.map(String) };
+    const messages =
+      typeof response === 'object' && response !== null
+        ? (response as { message?: unknown }).message
+        : response;
+    if (Array.isArray(messages))
+      return { statusCode, message: messages.join('; '), details: messages.map(String) };
     return { statusCode, message: typeof messages === 'string' ? messages : error.message };
   }
   if (isRemoteError(error)) {
     const statusCode = httpStatusOf(error.code);
-    const retryAfterSeconds = hasRetryAfter(error) ? Math.max(1, Math.ceil(error.retryAfterMs / 1000)) : undefined;
+    const retryAfterSeconds = hasRetryAfter(error)
+      ? Math.max(1, Math.ceil(error.retryAfterMs / 1000))
+      : undefined;
     // A remote 500 carries nothing a client can use; 503/504 name the service that failed.
     const message = statusCode === 500 ? 'Internal server error' : error.message;
-    return { statusCode, message, ...(error.details && { details: error.details }), ...(retryAfterSeconds && { retryAfterSeconds }) };
+    return {
+      statusCode,
+      message,
+      ...(error.details && { details: error.details }),
+      ...(retryAfterSeconds && { retryAfterSeconds }),
+    };
   }
   if (isExposedHttpError(error)) {
     const message = error.type === 'entity.parse.failed' ? 'Malformed JSON body' : error.message;
     return { statusCode: error.status, message };
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
+}
+
+function isHealthCheckResult(body: unknown): boolean {
+  const candidate = body as { status?: unknown; details?: unknown } | null;
+  return typeof candidate?.status === 'string' && typeof candidate.details === 'object';
 }
 
 /** The gateway's one exception filter: every error leaves as `HttpErrorBody`, never with a stack. */
@@ -63,6 +90,11 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    // Health checks answer in terminus' own shape, which monitors and orchestrators expect.
+    if (error instanceof HttpException && isHealthCheckResult(error.getResponse())) {
+      response.status(error.getStatus()).json(error.getResponse());
+      return;
+    }
     const { statusCode, message, details, retryAfterSeconds } = describeHttpError(error);
     if (statusCode === HttpStatus.INTERNAL_SERVER_ERROR && !isRemoteError(error)) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -1,4 +1,11 @@
-import { CallHandler, ExecutionContext, HttpException, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  Injectable,
+  Logger,
+  NestInterceptor,
+} from '@nestjs/common';
 import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
 import { Observable, tap } from 'rxjs';
@@ -20,7 +27,8 @@ export class RmqAckInterceptor implements NestInterceptor {
   private readonly logger = new Logger(RmqAckInterceptor.name);
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const rpcContext = context.getType() === 'rpc' ? context.switchToRpc().getContext<unknown>() : undefined;
+    const rpcContext =
+      context.getType() === 'rpc' ? context.switchToRpc().getContext<unknown>() : undefined;
     if (!(rpcContext instanceof RmqContext)) return next.handle();
 
     const channel = rpcContext.getChannelRef() as Channel;
@@ -41,7 +49,10 @@ export class RmqAckInterceptor implements NestInterceptor {
             if (isExpectedOutcome(error)) return channel.ack(message);
             const isRequest = Boolean(message.properties.replyTo);
             const requeue = !isRequest && !message.fields.redelivered;
-            if (!requeue) this.logger.warn(`Dead-lettering ${rpcContext.getPattern()} after an unexpected failure`);
+            if (!requeue)
+              this.logger.warn(
+                `Dead-lettering ${rpcContext.getPattern()} after an unexpected failure`,
+              );
             channel.nack(message, false, requeue);
           }),
       }),

@@ -28,7 +28,10 @@ export function rmqClientOptions(endpoint: RmqEndpoint): RmqOptions {
   return rmqOptions(endpoint, 'client');
 }
 
-function rmqOptions({ url, queuePrefix, service, prefetchCount }: RmqEndpoint, side: 'server' | 'client'): RmqOptions {
+function rmqOptions(
+  { url, queuePrefix, service, prefetchCount }: RmqEndpoint,
+  side: 'server' | 'client',
+): RmqOptions {
   const queue = queueName(queuePrefix, service);
   return {
     transport: Transport.RMQ,

@@ -1,5 +1,5 @@
 import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
-import { ErrorCodes, RpcSender, isRpcErrorPayload } from '@shop/contracts';
+import { ErrorCodes, RpcCallOptions, RpcSender, isRpcErrorPayload } from '@shop/contracts';
 import { ClsService } from 'nestjs-cls';
 import { TimeoutError, lastValueFrom, timeout } from 'rxjs';
 import { RequestContext, outgoingHeaders } from '../context/correlation';
@@ -15,9 +15,15 @@ export interface ServiceClientOptions {
 export function toServiceError(error: unknown, service: string): Error {
   if (isRpcErrorPayload(error)) return new RemoteError(error, service);
   if (error instanceof TimeoutError) {
-    return new RemoteError({ code: ErrorCodes.timeout, message: `The ${service} service did not answer in time` }, service);
+    return new RemoteError(
+      { code: ErrorCodes.timeout, message: `The ${service} service did not answer in time` },
+      service,
+    );
   }
-  return new RemoteError({ code: ErrorCodes.serviceUnavailable, message: `The ${service} service is unavailable` }, service);
+  return new RemoteError(
+    { code: ErrorCodes.serviceUnavailable, message: `The ${service} service is unavailable` },
+    service,
+  );
 }
 
 /** RMQ request/reply and events to one service, on behalf of the current request context. */
@@ -28,9 +34,15 @@ export class ServiceClient implements RpcSender {
     private readonly options: ServiceClientOptions,
   ) {}
 
-  async send<TResult>(pattern: string, data: unknown): Promise<TResult> {
+  async send<TResult>(
+    pattern: string,
+    data: unknown,
+    { timeoutMs = this.options.timeoutMs }: RpcCallOptions = {},
+  ): Promise<TResult> {
     try {
-      return await lastValueFrom(this.proxy.send<TResult>(pattern, this.record(data)).pipe(timeout(this.options.timeoutMs)));
+      return await lastValueFrom(
+        this.proxy.send<TResult>(pattern, this.record(data)).pipe(timeout(timeoutMs)),
+      );
     } catch (error) {
       throw toServiceError(error, this.options.service);
     }
@@ -38,9 +50,12 @@ export class ServiceClient implements RpcSender {
 
   async emit(pattern: string, data: unknown): Promise<void> {
     try {
-      await lastValueFrom(this.proxy.emit(pattern, this.record(data)).pipe(timeout(this.options.timeoutMs)), {
-        defaultValue: undefined,
-      });
+      await lastValueFrom(
+        this.proxy.emit(pattern, this.record(data)).pipe(timeout(this.options.timeoutMs)),
+        {
+          defaultValue: undefined,
+        },
+      );
     } catch (error) {
       throw toServiceError(error, this.options.service);
     }

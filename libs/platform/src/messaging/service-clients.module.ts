@@ -13,29 +13,57 @@ export interface ServiceClientRegistration<TClient> {
   service: string;
 }
 
-function proxyToken(service: string): string {
-  return `rmq-proxy:${service}`;
+/** Every downstream service of the app by name, for cross-cutting calls such as readiness pings. */
+export class DownstreamServices {
+  constructor(readonly byName: ReadonlyMap<string, RpcSender>) {}
 }
 
-/** Registers typed clients of other services, each over its own RMQ connection. */
+const proxyToken = (service: string) => `rmq-proxy:${service}`;
+const senderToken = (service: string) => `rpc-sender:${service}`;
+
+/** Registers the typed clients of other services an app uses, once, for the whole app. */
 @Module({})
 export class ServiceClientsModule {
   static register(registrations: ServiceClientRegistration<unknown>[]): DynamicModule {
+    const services = [...new Set(registrations.map(({ service }) => service))];
+    // One connection and one sender per downstream service, shared by its typed clients.
     const proxies = ClientsModule.registerAsync(
-      registrations.map(({ service }) => ({
+      services.map((service) => ({
         name: proxyToken(service),
         inject: [BaseEnv],
-        useFactory: (env: BaseEnv) => ({
-          ...rmqClientOptions({ url: env.RABBITMQ_URL, queuePrefix: env.RMQ_QUEUE_PREFIX, service, prefetchCount: env.RMQ_PREFETCH }),
-        }),
+        useFactory: (env: BaseEnv) =>
+          rmqClientOptions({
+            url: env.RABBITMQ_URL,
+            queuePrefix: env.RMQ_QUEUE_PREFIX,
+            service,
+            prefetchCount: env.RMQ_PREFETCH,
+          }),
       })),
     );
-    const clients: Provider[] = registrations.map(({ client, service }) => ({
-      provide: client,
+    const senders: Provider[] = services.map((service) => ({
+      provide: senderToken(service),
       inject: [proxyToken(service), ClsService, BaseEnv],
       useFactory: (proxy: ClientProxy, cls: ClsService, env: BaseEnv) =>
-        new client(new ServiceClient(proxy, cls, { service, timeoutMs: env.RPC_TIMEOUT_MS })),
+        new ServiceClient(proxy, cls, { service, timeoutMs: env.RPC_TIMEOUT_MS }),
     }));
-    return { module: ServiceClientsModule, imports: [proxies], providers: clients, exports: clients };
+    const clients: Provider[] = registrations.map(({ client, service }) => ({
+      provide: client,
+      inject: [senderToken(service)],
+      useFactory: (rpc: RpcSender) => new client(rpc),
+    }));
+    const downstream: Provider = {
+      provide: DownstreamServices,
+      inject: services.map(senderToken),
+      useFactory: (...rpcs: RpcSender[]) =>
+        new DownstreamServices(new Map(services.map((service, index) => [service, rpcs[index]]))),
+    };
+    const providers = [...senders, ...clients, downstream];
+    return {
+      module: ServiceClientsModule,
+      global: true,
+      imports: [proxies],
+      providers,
+      exports: providers,
+    };
   }
 }

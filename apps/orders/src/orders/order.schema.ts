@@ -1,0 +1,58 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { OrderStatus, OrderStatuses } from '@shop/contracts';
+import { HydratedDocument } from 'mongoose';
+
+@Schema({ _id: false, versionKey: false })
+export class OrderItem {
+  @Prop({ required: true }) productId: string;
+  @Prop({ required: true }) name: string;
+  @Prop({ required: true }) quantity: number;
+  @Prop({ required: true }) unitPriceMinor: number;
+}
+
+@Schema({ _id: false, versionKey: false })
+export class OrderAddress {
+  @Prop({ required: true }) recipient: string;
+  @Prop({ required: true }) line1: string;
+  @Prop({ required: true }) city: string;
+  @Prop({ required: true }) postalCode: string;
+  @Prop({ required: true }) country: string;
+}
+
+@Schema({ _id: false, versionKey: false })
+export class OrderStep {
+  @Prop({ required: true }) step: string;
+  @Prop({ required: true }) outcome: string;
+  @Prop({ required: true }) at: Date;
+  @Prop() error?: string;
+}
+
+/**
+ * An order with a snapshot of its prices. `eventPending` is the outbox: the status change and
+ * the duty to announce it are written in one update, and the relay clears it once published.
+ */
+@Schema({ collection: 'orders', timestamps: true, versionKey: false })
+export class Order {
+  @Prop({ required: true, index: true }) userId: string;
+  /** The client's Idempotency-Key, or the order's own id when none was given. */
+  @Prop({ required: true }) idempotencyKey: string;
+  @Prop({ type: [OrderItem], required: true }) items: OrderItem[];
+  @Prop({ required: true }) totalMinor: number;
+  @Prop({ required: true }) currency: string;
+  @Prop({ type: OrderAddress, required: true }) shippingAddress: OrderAddress;
+  @Prop({ required: true }) paymentMethod: string;
+  @Prop({ type: String, enum: OrderStatuses, required: true, default: 'PENDING' })
+  status: OrderStatus;
+  @Prop() failureReason?: string;
+  @Prop({ default: false }) cancellationRequested: boolean;
+  /** Set once the place-order saga exists; a sweeper starts sagas for orders left without. */
+  @Prop({ default: false }) sagaStarted: boolean;
+  @Prop({ type: [OrderStep], default: [] }) steps: OrderStep[];
+  @Prop({ default: false, index: true }) eventPending: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type OrderDocument = HydratedDocument<Order>;
+export const OrderSchema = SchemaFactory.createForClass(Order);
+OrderSchema.index({ userId: 1, idempotencyKey: 1 }, { unique: true });

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import {
+  CancelOrderCommand,
+  ErrorCodes,
+  GetOrderQuery,
+  ListOrdersQuery,
+  OrderItemInput,
+  OrderView,
+  PlaceOrderCommand,
+  Requester,
+} from '@shop/contracts';
+import { DomainError } from '@shop/platform';
+import { Model, Types } from 'mongoose';
+import { ProductsService } from '../catalog/products.service';
+import { OrderSagas } from './order-sagas.port';
+import { Order, OrderDocument, OrderItem } from './order.schema';
+
+const DUPLICATE_KEY = 11000;
+const LIST_LIMIT = 100;
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;
+}
+
+/** One line per product, so an order never reserves the same product twice. */
+function mergeLines(items: OrderItemInput[]): OrderItemInput[] {
+  const quantities = new Map<string, number>();
+  for (const { productId, quantity } of items)
+    quantities.set(productId, (quantities.get(productId) ?? 0) + quantity);
+  return [...quantities].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+type StoredOrder = Order & { _id: Types.ObjectId };
+
+export function toOrderView(order: StoredOrder, steps: OrderView['steps'] = []): OrderView {
+  return {
+    id: order._id.toHexString(),
+    userId: order.userId,
+    status: order.status,
+    items: order.items.map(({ productId, name, quantity, unitPriceMinor }) => ({
+      productId,
+      name,
+      quantity,
+      unitPriceMinor,
+    })),
+    totalMinor: order.totalMinor,
+    currency: order.currency,
+    shippingAddress: { ...order.shippingAddress },
+    ...(order.failureReason && { failureReason: order.failureReason }),
+    cancellationRequested: order.cancellationRequested,
+    steps,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    @InjectModel(Order.name) private readonly orders: Model<Order>,
+    private readonly catalog: ProductsService,
+    private readonly sagas: OrderSagas,
+  ) {}
+
+  /** Records the order as PENDING with a price snapshot and starts the place-order saga. */
+  async place(command: PlaceOrderCommand): Promise<OrderView> {
+    const { requester, paymentMethod, shippingAddress } = command;
+    if (command.idempotencyKey) {
+      const earlier = await this.orders
+        .findOne({ userId: requester.userId, idempotencyKey: command.idempotencyKey })
+        .lean();
+      if (earlier) return this.view(earlier);
+    }
+    const lines = mergeLines(command.items);
+    const products = await this.catalog.getMany(lines.map((line) => line.productId));
+    const currencies = new Set([...products.values()].map((product) => product.currency));
+    if (currencies.size > 1) {
+      throw new DomainError(
+        ErrorCodes.validationFailed,
+        'All items of an order must be priced in one currency',
+      );
+    }
+    const items: OrderItem[] = lines.map(({ productId, quantity }) => {
+      const product = products.get(productId)!;
+      return { productId, name: product.name, quantity, unitPriceMinor: product.priceMinor };
+    });
+    const id = new Types.ObjectId();
+    let order: OrderDocument;
+    try {
+      order = await this.orders.create({
+        _id: id,
+        userId: requester.userId,
+        idempotencyKey: command.idempotencyKey ?? id.toHexString(),
+        items,
+        totalMinor: items.reduce((total, item) => total + item.quantity * item.unitPriceMinor, 0),
+        currency: [...currencies][0],
+        shippingAddress,
+        paymentMethod,
+      });
+    } catch (error) {
+      // The same Idempotency-Key raced in twice: the first one won, answer with its order.
+      if (!isDuplicateKey(error)) throw error;
+      const winner = await this.orders
+        .findOne({ userId: requester.userId, idempotencyKey: command.idempotencyKey })
+        .lean();
+      if (!winner) throw error;
+      return this.view(winner);
+    }
+    await this.startPlacement(order._id.toHexString());
+    return this.view(order.toObject());
+  }
+
+  /** Starts the saga of an order that has none yet; the order sweeper calls it too. */
+  async startPlacement(orderId: string): Promise<void> {
+    await this.sagas.startPlacement(orderId);
+    await this.orders.updateOne({ _id: orderId }, { $set: { sagaStarted: true } });
+  }
+
+  async get({ orderId, requester }: GetOrderQuery): Promise<OrderView> {
+    return this.view(await this.getVisible(orderId, requester));
+  }
+
+  async list({ requester }: ListOrdersQuery): Promise<OrderView[]> {
+    const filter = requester.role === 'admin' ? {} : { userId: requester.userId };
+    const orders = await this.orders.find(filter).sort({ _id: -1 }).limit(LIST_LIMIT).lean();
+    const steps = await this.sagas.stepsOf(orders.map((order) => order._id.toHexString()));
+    return orders.map((order) => toOrderView(order, steps.get(order._id.toHexString())));
+  }
+
+  /** Cancels a confirmed order of the requester's: a refund + restock saga, at most once. */
+  async cancel({ orderId, requester }: CancelOrderCommand): Promise<OrderView> {
+    const order = await this.getVisible(orderId, requester);
+    if (order.userId !== requester.userId)
+      throw new DomainError(ErrorCodes.notFound, 'Order not found');
+    if (order.status === 'PENDING')
+      throw new DomainError(
+        ErrorCodes.conflict,
+        'The order is still being placed; cancel it once it is confirmed',
+      );
+    if (order.status === 'CONFIRMED' && !order.cancellationRequested) {
+      const { modifiedCount } = await this.orders.updateOne(
+        { _id: orderId, status: 'CONFIRMED', cancellationRequested: false },
+        { $set: { cancellationRequested: true } },
+      );
+      // Whoever flipped the flag starts the saga; a concurrent repeat just reports.
+      if (modifiedCount === 1) await this.sagas.startCancellation(orderId);
+    }
+    return this.get({ orderId, requester });
+  }
+
+  private async getVisible(orderId: string, requester: Requester): Promise<StoredOrder> {
+    const order = await this.orders.findById(orderId).lean();
+    // Another user's order is "not found": its existence is none of their business.
+    if (!order || (order.userId !== requester.userId && requester.role !== 'admin')) {
+      throw new DomainError(ErrorCodes.notFound, 'Order not found');
+    }
+    return order;
+  }
+
+  private async view(order: StoredOrder): Promise<OrderView> {
+    const id = order._id.toHexString();
+    const steps = await this.sagas.stepsOf([id]);
+    return toOrderView(order, steps.get(id));
+  }
+}

@@ -1,0 +1,20 @@
+import { SafeTypeOrmLogger } from '@shop/platform';
+import { DataSourceOptions } from 'typeorm';
+import { InvoiceEntity } from '../invoices/invoice.entity';
+import { PaymentEntity } from '../payments/payment.entity';
+import { paymentsMigrations } from './migrations';
+
+export function paymentsDataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [PaymentEntity, InvoiceEntity],
+    migrations: paymentsMigrations,
+    // Schema changes are migrations, applied at start-up, never `synchronize`.
+    migrationsRun: true,
+    synchronize: false,
+    logger: new SafeTypeOrmLogger(),
+    logging: ['error', 'warn', 'migration'],
+    maxQueryExecutionTime: 1_000,
+  };
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { InvoiceView, ListInvoicesQuery } from '@shop/contracts';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { InvoiceEntity } from './invoice.entity';
+
+/** What an invoice bills: a captured payment. */
+export interface InvoiceSubject {
+  paymentId: string;
+  orderId: string;
+  userId: string;
+  amountMinor: number;
+  currency: string;
+}
+
+export function toInvoiceView(invoice: InvoiceEntity): InvoiceView {
+  return {
+    id: invoice.id,
+    number: invoice.number,
+    paymentId: invoice.paymentId,
+    orderId: invoice.orderId,
+    userId: invoice.userId,
+    amountMinor: invoice.amountMinor,
+    currency: invoice.currency,
+    issuedAt: invoice.issuedAt.toISOString(),
+    ...(invoice.refundedAt !== null && { refundedAt: invoice.refundedAt.toISOString() }),
+  };
+}
+
+@Injectable()
+export class InvoicesService {
+  constructor(
+    @InjectRepository(InvoiceEntity) private readonly invoices: Repository<InvoiceEntity>,
+  ) {}
+
+  /** Runs in the capture's transaction: the payment is captured and invoiced together or not at all. */
+  async issue(manager: EntityManager, subject: InvoiceSubject): Promise<void> {
+    await manager.insert(InvoiceEntity, { ...subject, refundedAt: null });
+  }
+
+  /** Runs in the refund's transaction. The invoice stays; it now counts as credited. */
+  async markRefunded(manager: EntityManager, paymentId: string): Promise<void> {
+    await manager.update(
+      InvoiceEntity,
+      { paymentId, refundedAt: IsNull() },
+      { refundedAt: () => 'now()' },
+    );
+  }
+
+  async list({ userId }: ListInvoicesQuery): Promise<InvoiceView[]> {
+    const invoices = await this.invoices.find({
+      where: { userId },
+      order: { issuedAt: 'DESC', number: 'DESC' },
+    });
+    return invoices.map(toInvoiceView);
+  }
+}

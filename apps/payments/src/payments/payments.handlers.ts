@@ -1,0 +1,41 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  AuthorizePaymentCommand,
+  CapturePaymentCommand,
+  ListPaymentsQuery,
+  PaymentsPatterns,
+  RefundPaymentCommand,
+  VoidPaymentCommand,
+} from '@shop/contracts';
+import { PaymentsService } from './payments.service';
+
+@Controller()
+export class PaymentsHandlers {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @MessagePattern(PaymentsPatterns.authorize)
+  authorize(@Payload() command: AuthorizePaymentCommand) {
+    return this.payments.authorize(command);
+  }
+
+  @MessagePattern(PaymentsPatterns.capture)
+  capture(@Payload() command: CapturePaymentCommand) {
+    return this.payments.capture(command);
+  }
+
+  @MessagePattern(PaymentsPatterns.void)
+  void(@Payload() command: VoidPaymentCommand) {
+    return this.payments.void(command);
+  }
+
+  @MessagePattern(PaymentsPatterns.refund)
+  refund(@Payload() command: RefundPaymentCommand) {
+    return this.payments.refund(command);
+  }
+
+  @MessagePattern(PaymentsPatterns.list)
+  list(@Payload() query: ListPaymentsQuery) {
+    return this.payments.list(query);
+  }
+}

@@ -1,0 +1,45 @@
+import { RpcSender } from '../common/rpc-sender';
+import { PaymentsPatterns } from './payments.patterns';
+import {
+  AuthorizePaymentCommand,
+  CapturePaymentCommand,
+  InvoiceView,
+  ListInvoicesQuery,
+  ListPaymentsQuery,
+  PaymentView,
+  RefundPaymentCommand,
+  VoidPaymentCommand,
+} from './payments.dto';
+
+/**
+ * Typed client of the payments service: feature code never names a pattern.
+ * Every command addresses the one payment of an order and is idempotent: a repeat answers
+ * with the first result. A declined authorization is a result (`status: 'DECLINED'`), not an error.
+ */
+export class PaymentsClient {
+  constructor(private readonly rpc: RpcSender) {}
+
+  authorize(command: AuthorizePaymentCommand): Promise<PaymentView> {
+    return this.rpc.send(PaymentsPatterns.authorize, command);
+  }
+
+  capture(command: CapturePaymentCommand): Promise<PaymentView> {
+    return this.rpc.send(PaymentsPatterns.capture, command);
+  }
+
+  void(command: VoidPaymentCommand): Promise<PaymentView> {
+    return this.rpc.send(PaymentsPatterns.void, command);
+  }
+
+  refund(command: RefundPaymentCommand): Promise<PaymentView> {
+    return this.rpc.send(PaymentsPatterns.refund, command);
+  }
+
+  list(query: ListPaymentsQuery): Promise<PaymentView[]> {
+    return this.rpc.send(PaymentsPatterns.list, query);
+  }
+
+  listInvoices(query: ListInvoicesQuery): Promise<InvoiceView[]> {
+    return this.rpc.send(PaymentsPatterns.listInvoices, query);
+  }
+}

@@ -1,0 +1,181 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export const PaymentStatuses = [
+  'AUTHORIZED',
+  'DECLINED',
+  'CAPTURED',
+  'VOIDED',
+  'REFUNDED',
+] as const;
+export type PaymentStatus = (typeof PaymentStatuses)[number];
+
+/** ISO 4217 alphabetic code, e.g. `EUR`. */
+const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+
+/** Every command carries the caller's key, e.g. `${sagaId}:authorize-payment`. */
+class PaymentCommand {
+  @ApiProperty({ example: '6f9c1c2e-saga:authorize-payment', minLength: 1, maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  idempotencyKey: string;
+
+  /** The one payment of an order is addressed by the order's id. */
+  @ApiProperty({ example: '674a1f0c9d3e2b0012345678', minLength: 1, maxLength: 64 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  orderId: string;
+}
+
+export class AuthorizePaymentCommand extends PaymentCommand {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  userId: string;
+
+  @ApiProperty({ description: 'Amount in minor units (cents)', example: 4_999, minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  amountMinor: number;
+
+  @ApiProperty({ example: 'EUR', pattern: CURRENCY_PATTERN.source })
+  @IsString()
+  @Matches(CURRENCY_PATTERN, {
+    message: 'currency must be an ISO 4217 code of three upper-case letters',
+  })
+  currency: string;
+
+  @ApiProperty({
+    description: 'A token of the payment processor',
+    example: 'tok_visa',
+    minLength: 1,
+    maxLength: 64,
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  paymentMethod: string;
+}
+
+export class CapturePaymentCommand extends PaymentCommand {}
+
+export class VoidPaymentCommand extends PaymentCommand {
+  @ApiPropertyOptional({ example: 'out of stock', minLength: 1, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  reason?: string;
+}
+
+export class RefundPaymentCommand extends PaymentCommand {
+  @ApiPropertyOptional({ example: 'order cancelled by the customer', minLength: 1, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  reason?: string;
+}
+
+/** Query string of `GET /api/payments`: unknown fields are refused. */
+export class ListPaymentsFilter {
+  @ApiPropertyOptional({ example: '674a1f0c9d3e2b0012345678', minLength: 1, maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  orderId?: string;
+}
+
+export class ListPaymentsQuery extends ListPaymentsFilter {
+  @IsUUID()
+  userId: string;
+}
+
+export class ListInvoicesQuery {
+  @IsUUID()
+  userId: string;
+}
+
+export class PaymentView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: '674a1f0c9d3e2b0012345678' })
+  orderId: string;
+
+  /**
+   * Absent only on a VOIDED tombstone: a void that arrived before any authorization of the
+   * order, kept so that a late authorization is refused. The same holds for amount and currency.
+   */
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Absent on a void that came before any authorization',
+  })
+  userId?: string;
+
+  @ApiProperty({ enum: PaymentStatuses, example: 'AUTHORIZED' })
+  status: PaymentStatus;
+
+  @ApiPropertyOptional({ description: 'Amount in minor units (cents)', example: 4_999 })
+  amountMinor?: number;
+
+  @ApiPropertyOptional({ example: 'EUR' })
+  currency?: string;
+
+  @ApiPropertyOptional({
+    description: 'Why the processor declined, when status is DECLINED',
+    example: 'card_declined',
+  })
+  declineReason?: string;
+
+  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' })
+  createdAt: string;
+
+  @ApiProperty({ example: '2026-11-25T10:00:01.000Z' })
+  updatedAt: string;
+}
+
+export class InvoiceView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'INV-000123' })
+  number: string;
+
+  @ApiProperty({ format: 'uuid' })
+  paymentId: string;
+
+  @ApiProperty({ example: '674a1f0c9d3e2b0012345678' })
+  orderId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty({ description: 'Amount in minor units (cents)', example: 4_999 })
+  amountMinor: number;
+
+  @ApiProperty({ example: 'EUR' })
+  currency: string;
+
+  @ApiProperty({ example: '2026-11-25T10:00:01.000Z' })
+  issuedAt: string;
+
+  @ApiPropertyOptional({
+    description: 'When the payment was refunded; the invoice then counts as credited',
+    example: '2026-11-26T09:00:00.000Z',
+  })
+  refundedAt?: string;
+}

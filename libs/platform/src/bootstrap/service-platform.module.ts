@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ClsModule } from 'nestjs-cls';
+import { BaseEnv } from '../config/base.env';
+import { EnvModule } from '../config/env.module';
+import { rpcCorrelationOptions } from '../context/correlation';
+import { ServiceHealthModule } from '../health/service-health.module';
+import { PingHandler, SERVICE_NAME } from '../health/ping.handler';
+import { LoggingModule } from '../logging/logging.module';
+import { MetricsModule } from '../metrics/metrics.module';
+
+export interface ServicePlatformOptions<TEnv extends BaseEnv> {
+  service: string;
+  env: new () => TEnv;
+  database: 'typeorm' | 'mongoose';
+}
+
+/** Everything an RMQ service needs around its features: env, correlation, logs, health. */
+@Module({})
+export class ServicePlatformModule {
+  static forRoot<TEnv extends BaseEnv>({
+    service,
+    env,
+    database,
+  }: ServicePlatformOptions<TEnv>): DynamicModule {
+    return {
+      module: ServicePlatformModule,
+      controllers: [PingHandler],
+      providers: [{ provide: SERVICE_NAME, useValue: service }],
+      imports: [
+        EnvModule.forRoot(env),
+        ClsModule.forRoot(rpcCorrelationOptions()),
+        LoggingModule.forRoot(service),
+        MetricsModule.forRoot(service),
+        database === 'typeorm'
+          ? ServiceHealthModule.forTypeOrm()
+          : ServiceHealthModule.forMongoose(),
+      ],
+    };
+  }
+}

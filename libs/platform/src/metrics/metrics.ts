@@ -1,0 +1,52 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+// Buckets from 5 ms to 10 s: RMQ round trips sit at the low end, saga steps at the high end.
+const latencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** One app's Prometheus registry and the instruments every app shares. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: latencyBucketsSeconds,
+    registers: [this.registry],
+  });
+
+  readonly messageHandlerDuration = new Histogram({
+    name: 'message_handler_duration_seconds',
+    help: 'RMQ message handlers by pattern and outcome',
+    labelNames: ['pattern', 'outcome'] as const,
+    buckets: latencyBucketsSeconds,
+    registers: [this.registry],
+  });
+
+  readonly circuitBreakerState = new Gauge({
+    name: 'circuit_breaker_state',
+    help: 'Circuit breaker state per downstream: 0 closed, 1 half-open, 2 open',
+    labelNames: ['breaker'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sagaOutcomes = new Counter({
+    name: 'saga_outcomes_total',
+    help: 'Finished sagas by definition and outcome',
+    labelNames: ['saga', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sagaDuration = new Histogram({
+    name: 'saga_duration_seconds',
+    help: 'Time from a saga start to its end, by definition and outcome',
+    labelNames: ['saga', 'outcome'] as const,
+    buckets: latencyBucketsSeconds,
+    registers: [this.registry],
+  });
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

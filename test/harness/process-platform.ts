@@ -1,0 +1,62 @@
+import { AppName, AppProcess } from './app-process';
+import { IsolatedEnvironment, createIsolatedEnvironment } from './isolated-environment';
+
+/** All four apps as OS processes in one isolated environment, for kill, restart and log tests. */
+export class ProcessPlatform {
+  readonly apps = new Map<AppName, AppProcess>();
+
+  private constructor(
+    readonly environment: IsolatedEnvironment,
+    private readonly variables: Record<string, string>,
+  ) {}
+
+  static async start(
+    extraVariables: Record<string, string> = {},
+    apps: AppName[] = ['users', 'orders', 'payments', 'gateway'],
+  ): Promise<ProcessPlatform> {
+    const environment = await createIsolatedEnvironment();
+    const platform = new ProcessPlatform(environment, {
+      ...environment.variables,
+      ...extraVariables,
+    });
+    try {
+      // Services first, concurrently; the gateway last, so its first requests find consumers.
+      await Promise.all(
+        apps.filter((app) => app !== 'gateway').map((app) => platform.startApp(app)),
+      );
+      if (apps.includes('gateway')) await platform.startApp('gateway');
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+    return platform;
+  }
+
+  get gatewayUrl(): string {
+    return this.app('gateway').url;
+  }
+
+  app(name: AppName): AppProcess {
+    const app = this.apps.get(name);
+    if (!app) throw new Error(`${name} is not running`);
+    return app;
+  }
+
+  async startApp(name: AppName): Promise<AppProcess> {
+    const app = await AppProcess.start(name, this.variables);
+    this.apps.set(name, app);
+    return app;
+  }
+
+  async stopApp(name: AppName, signal: NodeJS.Signals = 'SIGTERM'): Promise<AppProcess> {
+    const app = this.app(name);
+    await app.stop(signal);
+    this.apps.delete(name);
+    return app;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.apps.keys()].map((name) => this.stopApp(name)));
+    await this.environment.dispose();
+  }
+}

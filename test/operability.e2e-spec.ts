@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { eventually } from './harness/app-process';
+import { ProcessPlatform } from './harness/process-platform';
+
+async function statusOf(url: string): Promise<number> {
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe('Operating the platform', () => {
+  let platform: ProcessPlatform;
+
+  beforeAll(async () => {
+    platform = await ProcessPlatform.start();
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('is ready when every service answers, unready within seconds when payments stops, and ready again when it returns', async () => {
+    const ready = `${platform.gatewayUrl}/health/ready`;
+    expect(await statusOf(ready)).toBe(200);
+
+    await platform.stopApp('payments');
+    const whileDown = await fetch(ready);
+    const body = (await whileDown.json()) as { error: Record<string, unknown> };
+    await platform.startApp('payments');
+    const afterReturn = await eventually(
+      async () => ((await statusOf(ready)) === 200 ? 200 : undefined),
+      10_000,
+      'readiness',
+    );
+
+    expect(whileDown.status).toBe(503);
+    expect(Object.keys(body.error)).toEqual(['payments']);
+    expect(afterReturn).toBe(200);
+  });
+
+  it.each(['users', 'orders', 'payments'] as const)(
+    'exposes handler latency histograms of %s on /metrics',
+    async (service) => {
+      await fetch(`${platform.gatewayUrl}/health/ready`);
+
+      const metrics = await (await fetch(`${platform.app(service).url}/metrics`)).text();
+
+      const pingCounts = metrics
+        .split('\n')
+        .filter(
+          (line) =>
+            line.startsWith('message_handler_duration_seconds_count') &&
+            line.includes('pattern="health.ping.v1"'),
+        );
+      expect(pingCounts).toEqual([expect.stringContaining(`service="${service}"`)]);
+    },
+  );
+
+  it('exposes HTTP latency by route template on the gateway', async () => {
+    await fetch(`${platform.gatewayUrl}/api/products/000000000000000000000000`);
+
+    const metrics = await (await fetch(`${platform.gatewayUrl}/metrics`)).text();
+
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{service="gateway",method="GET",route="\/api\/products\/:id",status="404"\} [1-9]/,
+    );
+  });
+
+  it('answers health checks of each service for its database', async () => {
+    const statuses = await Promise.all(
+      ['users', 'orders', 'payments'].map((service) =>
+        statusOf(`${platform.app(service as 'users').url}/health`),
+      ),
+    );
+
+    expect(statuses).toEqual([200, 200, 200]);
+  });
+});
+
+describe('Configuration', () => {
+  it.each([
+    [
+      'users',
+      { NODE_ENV: 'production' },
+      'Refusing to start in production: JWT_SECRET is the development default',
+    ],
+    [
+      'gateway',
+      { NODE_ENV: 'production' },
+      'Refusing to start in production: JWT_SECRET is the development default',
+    ],
+    [
+      'gateway',
+      { JWT_SECRET: 'too short' },
+      'Invalid environment: JWT_SECRET must be at least 32 characters long.',
+    ],
+    [
+      'orders',
+      { MONGO_URL: 'http://example' },
+      'Invalid environment: MONGO_URL must be a mongodb:// URL.',
+    ],
+  ])('stops %s at once with one sentence for %j', (app, variables, sentence) => {
+    const result = spawnSync(
+      process.execPath,
+      ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')],
+      {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, ...variables },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      sentence + (sentence.endsWith('.') ? '' : '; set a secret of your own.'),
+    );
+  });
+});
