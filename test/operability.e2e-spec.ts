@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { eventually } from './harness/app-process';
+import { eventually } from './harness/eventually';
 import { ProcessPlatform } from './harness/process-platform';
 
 async function statusOf(url: string): Promise<number> {

@@ -9,11 +9,12 @@ import {
   strictValidationPipe,
 } from '@shop/platform';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import helmet from 'helmet';
 import { ClsService } from 'nestjs-cls';
 import { setUpSwagger } from './docs/swagger';
 import { GatewayAppModule } from './gateway-app.module';
 import { GatewayEnv } from './gateway.env';
+import { jsonBodyErrors, jsonBodyOptions } from './http/json-body';
+import { securityHeaders } from './http/security-headers';
 
 /** The gateway, configured but not yet listening; main.ts and the e2e tests share it. */
 export async function createGatewayApp(): Promise<INestApplication> {
@@ -25,8 +26,10 @@ export async function createGatewayApp(): Promise<INestApplication> {
   });
   app.useLogger(app.get(PinoLogger));
   const env = app.get(GatewayEnv);
-  app.useBodyParser('json', { limit: env.HTTP_BODY_LIMIT_BYTES });
-  app.use(helmet());
+  // First, so that even a body the parser refuses is answered with them.
+  app.use(securityHeaders());
+  app.useBodyParser('json', jsonBodyOptions(env.HTTP_BODY_LIMIT_BYTES));
+  app.use(jsonBodyErrors);
   app.use(httpMetricsMiddleware(app.get(Metrics)));
   app.setGlobalPrefix('api', {
     exclude: [

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ServicePlatformModule } from '@shop/platform';
+import { CatalogModule } from './catalog/catalog.module';
 import { OrdersEnv } from './orders.env';
+import { OrdersModule } from './orders/orders.module';
 
 @Module({
   imports: [
@@ -14,6 +16,8 @@ import { OrdersEnv } from './orders.env';
         serverSelectionTimeoutMS: 5_000,
       }),
     }),
+    CatalogModule,
+    OrdersModule,
   ],
 })
 export class OrdersAppModule {}

@@ -17,6 +17,7 @@ import {
   applyEnvironment,
   createIsolatedEnvironment,
 } from '../../../test/harness/isolated-environment';
+import { eventually } from '../../../test/harness/eventually';
 import { PaymentsAppModule } from '../src/payments-app.module';
 import { PAYMENT_PROCESSOR, PaymentProcessor } from '../src/processor/payment-processor.port';
 
@@ -295,6 +296,25 @@ describe('Payments service over RabbitMQ', () => {
 
       expect(voided).toMatchObject({ orderId, status: 'VOIDED', amountMinor: 4_999 });
       expect(repeat).toEqual(voided);
+    });
+
+    it('voids an authorization requested by event, once the service takes the message', async () => {
+      const authorized = await payments.authorize(authorization());
+
+      await payments.requestVoid({
+        idempotencyKey: `${authorized.orderId}:void`,
+        orderId: authorized.orderId,
+      });
+      const [voided] = await eventually(
+        async () => {
+          const found = await payments.list({ userId, orderId: authorized.orderId });
+          return found[0]?.status === 'VOIDED' ? found : undefined;
+        },
+        10_000,
+        'the requested void',
+      );
+
+      expect(voided).toMatchObject({ id: authorized.id, status: 'VOIDED' });
     });
 
     it('leaves a VOIDED tombstone when no payment exists yet', async () => {

@@ -7,6 +7,7 @@ export * from './database/safe-typeorm.logger';
 export * from './errors/domain.error';
 export * from './errors/remote.error';
 export * from './errors/rpc-error.filter';
+export * from './errors/transient-errors';
 export * from './health/service-health.module';
 export * from './http/http-error.filter';
 export * from './logging/logging.module';

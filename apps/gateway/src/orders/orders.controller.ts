@@ -87,6 +87,7 @@ export class OrdersController {
 
   @Get(':id')
   @ApiOkResponse({ type: OrderView })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'id is not a 24-character hex id' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such order of yours' })
   get(@CurrentUser() user: AuthenticatedUser, @Param() { id }: MongoIdParam): Promise<OrderView> {
     return this.orders.get({ orderId: id, requester: requesterOf(user) });
@@ -98,6 +99,7 @@ export class OrdersController {
     type: OrderView,
     description: 'Accepted; refund and restock follow, then the order is CANCELLED',
   })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'id is not a 24-character hex id' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such order of yours' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The order is still being placed' })
   cancel(

@@ -41,6 +41,8 @@ export class Order {
   @Prop({ required: true }) currency: string;
   @Prop({ type: OrderAddress, required: true }) shippingAddress: OrderAddress;
   @Prop({ required: true }) paymentMethod: string;
+  /** The request that placed the order: its sagas' steps and events carry it on. */
+  @Prop() correlationId?: string;
   @Prop({ type: String, enum: OrderStatuses, required: true, default: 'PENDING' })
   status: OrderStatus;
   @Prop() failureReason?: string;

@@ -10,7 +10,8 @@ import {
   PlaceOrderCommand,
   Requester,
 } from '@shop/contracts';
-import { DomainError } from '@shop/platform';
+import { DomainError, RequestContext } from '@shop/platform';
+import { ClsService } from 'nestjs-cls';
 import { Model, Types } from 'mongoose';
 import { ProductsService } from '../catalog/products.service';
 import { OrderSagas } from './order-sagas.port';
@@ -61,6 +62,7 @@ export class OrdersService {
     @InjectModel(Order.name) private readonly orders: Model<Order>,
     private readonly catalog: ProductsService,
     private readonly sagas: OrderSagas,
+    private readonly cls: ClsService<RequestContext>,
   ) {}
 
   /** Records the order as PENDING with a price snapshot and starts the place-order saga. */
@@ -97,6 +99,7 @@ export class OrdersService {
         currency: [...currencies][0],
         shippingAddress,
         paymentMethod,
+        correlationId: this.cls.isActive() ? this.cls.getId() : undefined,
       });
     } catch (error) {
       // The same Idempotency-Key raced in twice: the first one won, answer with its order.

@@ -1,9 +1,10 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AuthorizePaymentCommand,
   CapturePaymentCommand,
   ListPaymentsQuery,
+  PaymentsCommandEvents,
   PaymentsPatterns,
   RefundPaymentCommand,
   VoidPaymentCommand,
@@ -27,6 +28,11 @@ export class PaymentsHandlers {
   @MessagePattern(PaymentsPatterns.void)
   void(@Payload() command: VoidPaymentCommand) {
     return this.payments.void(command);
+  }
+
+  @EventPattern(PaymentsCommandEvents.voidRequested)
+  async voidRequested(@Payload() command: VoidPaymentCommand): Promise<void> {
+    await this.payments.void(command);
   }
 
   @MessagePattern(PaymentsPatterns.refund)

@@ -138,34 +138,42 @@ export class ListOrdersQuery {
 export class CancelOrderCommand extends GetOrderQuery {}
 
 export class OrderItemView {
-  @ApiProperty() productId: string;
-  @ApiProperty() name: string;
-  @ApiProperty() quantity: number;
-  @ApiProperty({ description: 'Price per unit when the order was placed, minor units' })
+  @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60718' }) productId: string;
+  @ApiProperty({ example: 'Espresso cup' }) name: string;
+  @ApiProperty({ example: 2 }) quantity: number;
+  @ApiProperty({
+    description: 'Price per unit when the order was placed, minor units',
+    example: 1250,
+  })
   unitPriceMinor: number;
 }
 
 export class SagaStepView {
   @ApiProperty({ example: 'reserve-inventory' }) step: string;
   @ApiProperty({ example: 'SUCCEEDED' }) outcome: string;
-  @ApiProperty() at: string;
-  @ApiPropertyOptional() error?: string;
+  @ApiProperty({ example: '2026-11-25T10:00:00.120Z' }) at: string;
+  @ApiPropertyOptional({ description: 'Why the step failed', example: 'Payment declined' })
+  error?: string;
 }
 
 export class OrderView {
   @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60719' }) id: string;
-  @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ enum: OrderStatuses }) status: OrderStatus;
+  @ApiProperty({ format: 'uuid', example: '0b7e3c1e-4f2a-4d6b-9c58-2f1a7e9d3b40' })
+  userId: string;
+  @ApiProperty({ enum: OrderStatuses, example: 'PENDING' }) status: OrderStatus;
   @ApiProperty({ type: [OrderItemView] }) items: OrderItemView[];
   @ApiProperty({ example: 2500 }) totalMinor: number;
   @ApiProperty({ example: 'EUR' }) currency: string;
   @ApiProperty({ type: ShippingAddress }) shippingAddress: ShippingAddress;
   @ApiPropertyOptional({ example: 'Payment declined: card_declined' }) failureReason?: string;
-  @ApiProperty({ description: 'True once a cancellation of the confirmed order was requested' })
+  @ApiProperty({
+    description: 'True once a cancellation of the confirmed order was requested',
+    example: false,
+  })
   cancellationRequested: boolean;
   @ApiProperty({ type: [SagaStepView] }) steps: SagaStepView[];
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) createdAt: string;
+  @ApiProperty({ example: '2026-11-25T10:00:00.480Z' }) updatedAt: string;
 }
 
 /** Payload of `order.confirmed` and `order.cancelled`. */

@@ -1,5 +1,5 @@
 import { RpcSender } from '../common/rpc-sender';
-import { PaymentsPatterns } from './payments.patterns';
+import { PaymentsCommandEvents, PaymentsPatterns } from './payments.patterns';
 import {
   AuthorizePaymentCommand,
   CapturePaymentCommand,
@@ -29,6 +29,14 @@ export class PaymentsClient {
 
   void(command: VoidPaymentCommand): Promise<PaymentView> {
     return this.rpc.send(PaymentsPatterns.void, command);
+  }
+
+  /**
+   * Voids the order's authorization once the payments service takes the message, even if it
+   * is down now; leaves a tombstone when no authorization exists (yet).
+   */
+  requestVoid(command: VoidPaymentCommand): Promise<void> {
+    return this.rpc.emit(PaymentsCommandEvents.voidRequested, command);
   }
 
   refund(command: RefundPaymentCommand): Promise<PaymentView> {

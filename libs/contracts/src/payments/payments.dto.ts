@@ -110,7 +110,7 @@ export class ListInvoicesQuery {
 }
 
 export class PaymentView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '5d2f8a7c-1b3e-4c9d-8e6f-0a1b2c3d4e5f' })
   id: string;
 
   @ApiProperty({ example: '674a1f0c9d3e2b0012345678' })
@@ -123,6 +123,7 @@ export class PaymentView {
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'Absent on a void that came before any authorization',
+    example: '0b7e3c1e-4f2a-4d6b-9c58-2f1a7e9d3b40',
   })
   userId?: string;
 
@@ -149,19 +150,19 @@ export class PaymentView {
 }
 
 export class InvoiceView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '9a4c6e2b-7d1f-4a3b-8c5d-6e7f8a9b0c1d' })
   id: string;
 
   @ApiProperty({ example: 'INV-000123' })
   number: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '5d2f8a7c-1b3e-4c9d-8e6f-0a1b2c3d4e5f' })
   paymentId: string;
 
   @ApiProperty({ example: '674a1f0c9d3e2b0012345678' })
   orderId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '0b7e3c1e-4f2a-4d6b-9c58-2f1a7e9d3b40' })
   userId: string;
 
   @ApiProperty({ description: 'Amount in minor units (cents)', example: 4_999 })

@@ -8,4 +8,12 @@ export const PaymentsPatterns = {
   listInvoices: 'payments.list-invoices.v1',
 } as const;
 
+/**
+ * Commands sent as events: the broker keeps them until the payments service takes them, so
+ * a caller (a saga's compensation) need not wait for the service to be up.
+ */
+export const PaymentsCommandEvents = {
+  voidRequested: 'payments.void-requested.v1',
+} as const;
+
 export const PAYMENTS_SERVICE = 'payments';

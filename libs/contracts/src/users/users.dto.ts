@@ -72,7 +72,7 @@ export class FindUserQuery {
 }
 
 export class UserView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '0b7e3c1e-4f2a-4d6b-9c58-2f1a7e9d3b40' })
   id: string;
 
   @ApiProperty({ example: 'ada@example.com' })

@@ -7,9 +7,10 @@ import {
   Logger,
 } from '@nestjs/common';
 import { httpStatusOf } from '@shop/contracts';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ClsService } from 'nestjs-cls';
 import { STATUS_CODES } from 'node:http';
+import { REQUEST_ID_HEADER, correlationIdFrom } from '../context/correlation';
 import { isRemoteError } from '../errors/remote.error';
 
 /** The JSON body of every error the gateway answers. */
@@ -104,9 +105,21 @@ export class HttpErrorFilter implements ExceptionFilter {
       statusCode,
       error: STATUS_CODES[statusCode] ?? 'Error',
       message,
-      correlationId: this.cls.isActive() ? this.cls.getId() : 'unknown',
+      correlationId: this.correlationIdOf(host, response),
       ...(details && { details }),
     };
     response.status(statusCode).json(body);
+  }
+
+  /**
+   * Errors of the body parser (too large, malformed) come before nestjs-cls has run: they
+   * take the id from X-Request-Id or a new one, and echo it like every other answer.
+   */
+  private correlationIdOf(host: ArgumentsHost, response: Response): string {
+    if (this.cls.isActive()) return this.cls.getId();
+    const request = host.switchToHttp().getRequest<Request>();
+    const correlationId = correlationIdFrom(request.headers[REQUEST_ID_HEADER]);
+    response.setHeader(REQUEST_ID_HEADER, correlationId);
+    return correlationId;
   }
 }

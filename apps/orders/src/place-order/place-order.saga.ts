@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCodes, PaymentsClient, UsersClient } from '@shop/contracts';
+import { DomainError, RequestContext, isTransientServiceError } from '@shop/platform';
+import { SagaDefinition, SagaStepRetryOptions, exponential } from '@shop/resilience';
+import { ClsService } from 'nestjs-cls';
+import { InventoryService, StockLine } from '../inventory/inventory.service';
+import { OrderStatusService } from '../orders/order-status.service';
+import { RequestOrigin, inOriginalContext } from '../sagas/saga-step-context';
+import { SagaFailureReasons } from '../sagas/saga-failure-reasons';
+import { ShippingService } from '../shipping/shipping.service';
+
+export const PLACE_ORDER_SAGA = 'place-order';
+
+export interface PlaceOrderData extends RequestOrigin {
+  orderId: string;
+  lines: StockLine[];
+  totalMinor: number;
+  currency: string;
+  paymentMethod: string;
+  shippingAddress: Record<string, string>;
+}
+
+/** Remote steps before the pivot try a few times, within a deadline, then the saga compensates. */
+const remoteStepRetry: SagaStepRetryOptions = {
+  maxAttempts: 5,
+  deadlineMs: 10_000,
+  backoff: exponential({ initialDelayMs: 200, maxDelayMs: 2_000 }),
+  isTransient: isTransientServiceError,
+};
+
+/**
+ * validate-user → reserve-inventory → authorize-payment → schedule-shipping → capture-payment
+ * (pivot) → confirm-order. A failure before the pivot compensates in reverse; the first step's
+ * compensation cancels the order with the saga's failure reason, so it always runs last.
+ */
+@Injectable()
+export class PlaceOrderSaga {
+  readonly definition: SagaDefinition<PlaceOrderData>;
+
+  constructor(
+    users: UsersClient,
+    payments: PaymentsClient,
+    inventory: InventoryService,
+    shipping: ShippingService,
+    orderStatus: OrderStatusService,
+    failureReasons: SagaFailureReasons,
+    cls: ClsService<RequestContext>,
+  ) {
+    this.definition = {
+      name: PLACE_ORDER_SAGA,
+      steps: [
+        {
+          name: 'validate-user',
+          retry: remoteStepRetry,
+          action: ({ data }) =>
+            inOriginalContext(cls, data, async () => void (await users.validate(data.userId))),
+          // Runs last when anything fails. Releasing again is a no-op for what the reserve step
+          // undid already, and frees units of a reserve step that failed half-way.
+          compensate: ({ sagaId, data }) =>
+            inOriginalContext(cls, data, async () => {
+              await inventory.release(data.orderId, data.lines);
+              await orderStatus.cancel(data.orderId, await failureReasons.of(sagaId));
+            }),
+        },
+        {
+          name: 'reserve-inventory',
+          action: ({ data }) => inventory.reserve(data.orderId, data.lines),
+          compensate: ({ data }) => inventory.release(data.orderId, data.lines),
+        },
+        {
+          name: 'authorize-payment',
+          retry: remoteStepRetry,
+          action: ({ data, idempotencyKey }) =>
+            inOriginalContext(cls, data, async () => {
+              const payment = await payments.authorize({
+                idempotencyKey,
+                orderId: data.orderId,
+                userId: data.userId,
+                amountMinor: data.totalMinor,
+                currency: data.currency,
+                paymentMethod: data.paymentMethod,
+              });
+              if (payment.status !== 'AUTHORIZED') {
+                throw new DomainError(
+                  ErrorCodes.paymentDeclined,
+                  `Payment ${payment.status.toLowerCase()}: ${payment.declineReason ?? 'no reason given'}`,
+                );
+              }
+            }),
+          // Sent through the broker, which keeps it while payments is down: compensation never waits on it.
+          compensate: ({ data, idempotencyKey }) =>
+            inOriginalContext(cls, data, () =>
+              payments.requestVoid({ idempotencyKey, orderId: data.orderId }),
+            ),
+        },
+        {
+          name: 'schedule-shipping',
+          action: ({ data }) => shipping.schedule(data.orderId, data.shippingAddress),
+          compensate: ({ data }) => shipping.cancel(data.orderId),
+        },
+        {
+          name: 'capture-payment',
+          pivot: true,
+          action: ({ data, idempotencyKey }) =>
+            inOriginalContext(
+              cls,
+              data,
+              async () => void (await payments.capture({ idempotencyKey, orderId: data.orderId })),
+            ),
+        },
+        {
+          name: 'confirm-order',
+          action: async ({ data }) => {
+            await inventory.commit(data.orderId, data.lines);
+            await orderStatus.confirm(data.orderId);
+          },
+        },
+      ],
+    };
+  }
+}

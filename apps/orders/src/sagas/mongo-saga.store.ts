@@ -1,0 +1,136 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import {
+  SagaAlreadyExistsError,
+  SagaConflictError,
+  SagaConflictReason,
+  SagaInstance,
+  SagaStore,
+  isTerminalSagaStatus,
+} from '@shop/resilience';
+import { Collection, Connection } from 'mongoose';
+
+const DUPLICATE_KEY = 11000;
+const activeStatuses = ['RUNNING', 'COMPENSATING'];
+
+type SagaDocument = Omit<SagaInstance, 'id'> & { _id: string };
+
+function toDocument({ id, ...rest }: SagaInstance): SagaDocument {
+  return { _id: id, ...rest };
+}
+
+function toInstance({ _id, ...rest }: SagaDocument): SagaInstance {
+  return { id: _id, ...rest };
+}
+
+/**
+ * Sagas as documents of one collection. Every write is a single conditional update on the
+ * saga's document (version, owner and lease in the filter), which MongoDB applies atomically,
+ * so any number of orders replicas can share the store.
+ */
+@Injectable()
+export class MongoSagaStore implements SagaStore, OnModuleInit {
+  private readonly sagas: Collection<SagaDocument>;
+
+  constructor(@InjectConnection() connection: Connection) {
+    this.sagas = connection.collection<SagaDocument>('sagas');
+  }
+
+  /** Leases are judged by this clock; tests of the store contract replace it. */
+  now: () => number = Date.now;
+
+  async onModuleInit(): Promise<void> {
+    // Recovery looks for active sagas by lease expiry.
+    await this.sagas.createIndex({ status: 1, leaseExpiresAt: 1 });
+  }
+
+  async create(instance: SagaInstance): Promise<void> {
+    try {
+      await this.sagas.insertOne(toDocument(instance));
+    } catch (error) {
+      if ((error as { code?: unknown }).code === DUPLICATE_KEY)
+        throw new SagaAlreadyExistsError(instance.id);
+      throw error;
+    }
+  }
+
+  async load(id: string): Promise<SagaInstance | undefined> {
+    const document = await this.sagas.findOne({ _id: id });
+    return document ? toInstance(document) : undefined;
+  }
+
+  /**
+   * One lookup by id per saga: our MongoDB stand-in (FerretDB v1) pushes `_id` equality down to
+   * an index but scans the whole collection for `$in`.
+   */
+  async loadMany(ids: string[]): Promise<SagaInstance[]> {
+    const sagas = await Promise.all(ids.map((id) => this.load(id)));
+    return sagas.filter((saga): saga is SagaInstance => saga !== undefined);
+  }
+
+  async save(instance: SagaInstance, expectedVersion: number): Promise<void> {
+    const { _id, ...fields } = toDocument(instance);
+    const { modifiedCount } = await this.sagas.updateOne(
+      {
+        _id,
+        version: expectedVersion,
+        status: { $in: activeStatuses as SagaInstance['status'][] },
+        owner: instance.owner,
+        leaseExpiresAt: { $gt: this.now() },
+      },
+      { $set: fields },
+    );
+    if (modifiedCount === 0)
+      throw new SagaConflictError(
+        instance.id,
+        await this.whyNotWritten(instance.id, expectedVersion),
+      );
+  }
+
+  async claimExpired(
+    owner: string,
+    nowMs: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<SagaInstance[]> {
+    const expired = await this.sagas
+      .find({
+        status: { $in: activeStatuses as SagaInstance['status'][] },
+        $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: nowMs } }],
+      })
+      .limit(limit)
+      .toArray();
+    const claimed: SagaInstance[] = [];
+    for (const candidate of expired) {
+      // The version in the filter makes two claimers race for the same write: one wins.
+      const taken = await this.sagas.findOneAndUpdate(
+        { _id: candidate._id, version: candidate.version },
+        { $set: { owner, leaseExpiresAt: nowMs + leaseMs }, $inc: { version: 1 } },
+        { returnDocument: 'after' },
+      );
+      if (taken) claimed.push(toInstance(taken));
+    }
+    return claimed;
+  }
+
+  async renew(id: string, owner: string, leaseExpiresAt: number): Promise<void> {
+    const { modifiedCount } = await this.sagas.updateOne(
+      {
+        _id: id,
+        status: { $in: activeStatuses as SagaInstance['status'][] },
+        owner,
+        leaseExpiresAt: { $gt: this.now() },
+      },
+      { $set: { leaseExpiresAt } },
+    );
+    if (modifiedCount === 0) throw new SagaConflictError(id, await this.whyNotWritten(id));
+  }
+
+  private async whyNotWritten(id: string, expectedVersion?: number): Promise<SagaConflictReason> {
+    const stored = await this.sagas.findOne({ _id: id });
+    if (!stored) return 'not-found';
+    if (expectedVersion !== undefined && stored.version !== expectedVersion) return 'version';
+    if (isTerminalSagaStatus(stored.status)) return 'terminal';
+    return 'lease';
+  }
+}

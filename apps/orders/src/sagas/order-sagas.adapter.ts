@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { SagaStepView } from '@shop/contracts';
+import { SagaInstance, SagaOrchestrator } from '@shop/resilience';
+import { ClsService } from 'nestjs-cls';
+import { Model } from 'mongoose';
+import { RequestContext } from '@shop/platform';
+import { CANCEL_ORDER_SAGA, cancellationSagaId } from '../cancel-order/cancel-order.saga';
+import { OrderSagas } from '../orders/order-sagas.port';
+import { Order } from '../orders/order.schema';
+import { PLACE_ORDER_SAGA, PlaceOrderData } from '../place-order/place-order.saga';
+import { MongoSagaStore } from './mongo-saga.store';
+
+function stepViews(saga: SagaInstance): SagaStepView[] {
+  return saga.history
+    .filter((entry) => entry.outcome !== 'STARTED')
+    .map((entry) => ({
+      step: entry.phase === 'compensation' ? `${entry.step} (compensation)` : entry.step,
+      outcome: entry.outcome,
+      at: new Date(entry.at).toISOString(),
+      ...(entry.error && { error: entry.error }),
+    }));
+}
+
+/** Starts and reads the place-order and cancel-order sagas of an order. */
+@Injectable()
+export class OrderSagasAdapter extends OrderSagas {
+  constructor(
+    private readonly orchestrator: SagaOrchestrator,
+    private readonly store: MongoSagaStore,
+    private readonly cls: ClsService<RequestContext>,
+    @InjectModel(Order.name) private readonly orders: Model<Order>,
+  ) {
+    super();
+  }
+
+  async startPlacement(orderId: string): Promise<void> {
+    await this.orchestrator.start(PLACE_ORDER_SAGA, await this.sagaData(orderId), { id: orderId });
+  }
+
+  async startCancellation(orderId: string): Promise<void> {
+    await this.orchestrator.start(CANCEL_ORDER_SAGA, await this.sagaData(orderId), {
+      id: cancellationSagaId(orderId),
+    });
+  }
+
+  async stepsOf(orderIds: string[]): Promise<Map<string, SagaStepView[]>> {
+    const sagas = await this.store.loadMany(orderIds.flatMap((id) => [id, cancellationSagaId(id)]));
+    const steps = new Map<string, SagaStepView[]>();
+    for (const saga of sagas.sort((left, right) => left.createdAt - right.createdAt)) {
+      const orderId =
+        saga.definitionName === CANCEL_ORDER_SAGA ? saga.id.replace(/:cancel$/, '') : saga.id;
+      steps.set(orderId, [...(steps.get(orderId) ?? []), ...stepViews(saga)]);
+    }
+    return steps;
+  }
+
+  private async sagaData(orderId: string): Promise<PlaceOrderData> {
+    const order = await this.orders.findById(orderId).lean();
+    if (!order) throw new Error(`Order ${orderId} does not exist`);
+    return {
+      orderId,
+      userId: order.userId,
+      correlationId: order.correlationId ?? (this.cls.isActive() ? this.cls.getId() : orderId),
+      lines: order.items.map(({ productId, quantity }) => ({ productId, quantity })),
+      totalMinor: order.totalMinor,
+      currency: order.currency,
+      paymentMethod: order.paymentMethod,
+      shippingAddress: { ...order.shippingAddress },
+    };
+  }
+}

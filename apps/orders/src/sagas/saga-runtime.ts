@@ -1,0 +1,46 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Metrics } from '@shop/platform';
+import { SagaOrchestrator } from '@shop/resilience';
+import { OrdersEnv } from '../orders.env';
+
+/**
+ * Starts recovery with the app and stops the orchestrator before the connections close, so
+ * steps in flight let go cleanly and another replica resumes them after the lease.
+ */
+@Injectable()
+export class SagaRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Sagas');
+
+  constructor(
+    private readonly orchestrator: SagaOrchestrator,
+    private readonly env: OrdersEnv,
+    metrics: Metrics,
+  ) {
+    orchestrator.onSagaEnded(({ sagaId, definitionName, status, durationMs, failureReason }) => {
+      metrics.sagaOutcomes.inc({ saga: definitionName, outcome: status });
+      metrics.sagaDuration.observe({ saga: definitionName, outcome: status }, durationMs / 1000);
+      this.logger.log(
+        `Saga ${definitionName} ${sagaId} ended ${status}${failureReason ? `: ${failureReason}` : ''}`,
+      );
+    });
+    orchestrator.onSagaResumed(({ sagaId, definitionName, status }) =>
+      this.logger.warn(`Took over saga ${definitionName} ${sagaId} (${status})`),
+    );
+    orchestrator.onStepAttemptFailed(({ sagaId, step, phase, attempt, error }) =>
+      this.logger.warn(
+        `Saga ${sagaId} ${phase} ${step} attempt ${attempt} failed: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+    orchestrator.onRecoveryFailed((error) =>
+      this.logger.error(`Saga recovery failed; will retry: ${String(error)}`),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.orchestrator.startRecovery(this.env.SAGA_RECOVERY_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.orchestrator.stop();
+  }
+}

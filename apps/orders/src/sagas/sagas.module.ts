@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { PaymentsClient, UsersClient } from '@shop/contracts';
+import { ServiceClientsModule } from '@shop/platform';
+import { SagaOrchestrator } from '@shop/resilience';
+import { CancelOrderSaga } from '../cancel-order/cancel-order.saga';
+import { InventoryModule } from '../inventory/inventory.module';
+import { OrderStatusService } from '../orders/order-status.service';
+import { Order, OrderSchema } from '../orders/order.schema';
+import { OrderSagas } from '../orders/order-sagas.port';
+import { OrdersEnv } from '../orders.env';
+import { PlaceOrderSaga } from '../place-order/place-order.saga';
+import { ShippingModule } from '../shipping/shipping.module';
+import { MongoSagaStore } from './mongo-saga.store';
+import { OrderSagasAdapter } from './order-sagas.adapter';
+import { SagaFailureReasons } from './saga-failure-reasons';
+import { SagaRuntime } from './saga-runtime';
+
+@Module({
+  imports: [
+    MongooseModule.forFeature([{ name: Order.name, schema: OrderSchema }]),
+    ServiceClientsModule.register([
+      { client: UsersClient, service: 'users' },
+      { client: PaymentsClient, service: 'payments' },
+    ]),
+    InventoryModule,
+    ShippingModule,
+  ],
+  providers: [
+    MongoSagaStore,
+    SagaFailureReasons,
+    OrderStatusService,
+    PlaceOrderSaga,
+    CancelOrderSaga,
+    {
+      provide: SagaOrchestrator,
+      inject: [MongoSagaStore, PlaceOrderSaga, CancelOrderSaga, OrdersEnv],
+      useFactory: (
+        store: MongoSagaStore,
+        placeOrder: PlaceOrderSaga,
+        cancelOrder: CancelOrderSaga,
+        env: OrdersEnv,
+      ) =>
+        new SagaOrchestrator({
+          store,
+          definitions: [placeOrder.definition, cancelOrder.definition],
+          leaseMs: env.SAGA_LEASE_MS,
+        }),
+    },
+    SagaRuntime,
+    { provide: OrderSagas, useClass: OrderSagasAdapter },
+  ],
+  exports: [OrderSagas, OrderStatusService, MongooseModule],
+})
+export class SagasModule {}

@@ -1,0 +1,76 @@
+import { MongoClient } from 'mongodb';
+import { Client } from 'pg';
+import { IsolatedEnvironment } from './isolated-environment';
+
+export interface InvariantReport {
+  /** Products whose stock + reserved + sold differs from the units ever received. */
+  unbalancedProducts: string[];
+  /** Orders that hold reserved units although their saga ended. */
+  settledOrdersHoldingStock: string[];
+  /** CONFIRMED orders without exactly one captured payment and one invoice. */
+  confirmedWithoutOneCaptureAndInvoice: string[];
+  /** CANCELLED orders whose payment is still captured. */
+  cancelledKeepingMoney: string[];
+  /** Orders still PENDING. */
+  pending: string[];
+}
+
+/**
+ * Reads every owning database directly and checks what must hold whatever happened:
+ * units are conserved, a confirmed order is paid exactly once, a cancelled one keeps no money.
+ */
+export async function checkShopInvariants(
+  environment: IsolatedEnvironment,
+): Promise<InvariantReport> {
+  const mongo = await MongoClient.connect(environment.mongoUrl);
+  const payments = new Client({ connectionString: environment.paymentsDatabaseUrl });
+  await payments.connect();
+  try {
+    const database = mongo.db(environment.mongoDatabase);
+    const products = await database.collection('products').find().toArray();
+    const orders = await database.collection('orders').find().toArray();
+    const { rows: captured } = await payments.query<{ order_id: string; invoices: string }>(
+      `SELECT p.order_id, count(i.id) AS invoices FROM payments p LEFT JOIN invoices i ON i.payment_id = p.id WHERE p.status = 'CAPTURED' GROUP BY p.order_id, p.id`,
+    );
+    const capturedByOrder = new Map<string, number[]>();
+    for (const row of captured)
+      capturedByOrder.set(row.order_id, [
+        ...(capturedByOrder.get(row.order_id) ?? []),
+        Number(row.invoices),
+      ]);
+    const settledIds = new Set(
+      orders.filter((order) => order.status !== 'PENDING').map((order) => order._id.toHexString()),
+    );
+
+    return {
+      unbalancedProducts: products
+        .filter((p) => p.stock + p.reserved + p.sold !== p.received)
+        .map((p) => p._id.toHexString()),
+      settledOrdersHoldingStock: products.flatMap((p) =>
+        Object.keys(p.reservedBy ?? {}).filter((orderId) => settledIds.has(orderId)),
+      ),
+      confirmedWithoutOneCaptureAndInvoice: orders
+        .filter((order) => order.status === 'CONFIRMED')
+        .map((order) => order._id.toHexString())
+        .filter((id) => JSON.stringify(capturedByOrder.get(id)) !== JSON.stringify([1])),
+      cancelledKeepingMoney: orders
+        .filter((order) => order.status === 'CANCELLED')
+        .map((order) => order._id.toHexString())
+        .filter((id) => capturedByOrder.has(id)),
+      pending: orders
+        .filter((order) => order.status === 'PENDING')
+        .map((order) => order._id.toHexString()),
+    };
+  } finally {
+    await payments.end();
+    await mongo.close();
+  }
+}
+
+export const healthyShop: InvariantReport = {
+  unbalancedProducts: [],
+  settledOrdersHoldingStock: [],
+  confirmedWithoutOneCaptureAndInvoice: [],
+  cancelledKeepingMoney: [],
+  pending: [],
+};

@@ -1,0 +1,181 @@
+import { ProcessPlatform } from './harness/process-platform';
+import { ShopApi } from './harness/shop-api';
+import { checkShopInvariants, healthyShop } from './harness/shop-invariants';
+
+const admin = { email: 'admin@shop.test', password: 'admin password of the test run' };
+
+describe('Placing and cancelling orders', () => {
+  let platform: ProcessPlatform;
+  let shopAdmin: ShopApi;
+  let customer: ShopApi;
+
+  beforeAll(async () => {
+    platform = await ProcessPlatform.start({
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    });
+    const api = new ShopApi(platform.gatewayUrl);
+    shopAdmin = await api.logIn(admin.email, admin.password);
+    customer = await api.signUp('grace@example.com');
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('confirms an order paid with tok_visa: one capture, one invoice, stock down by the quantity', async () => {
+    const product = await shopAdmin.createProduct(10, 1_250);
+
+    const placed = await customer.placeOrder(product.id, 3);
+    const order = await customer.finalOrder(placed.body.id);
+    const payments = await customer.request<{ status: string; amountMinor: number }[]>(
+      'GET',
+      `/api/payments?orderId=${order.id}`,
+    );
+    const invoices = await customer.request<{ orderId: string; amountMinor: number }[]>(
+      'GET',
+      '/api/invoices',
+    );
+    const stock = (await customer.request<{ stock: number }>('GET', `/api/products/${product.id}`))
+      .body.stock;
+
+    expect(placed.status).toBe(202);
+    expect(placed.headers.get('location')).toBe(`/api/orders/${placed.body.id}`);
+    expect(placed.body.status).toBe('PENDING');
+    expect(order).toMatchObject({ status: 'CONFIRMED', totalMinor: 3_750, currency: 'EUR' });
+    expect(order.steps.map((step) => step.step)).toEqual([
+      'validate-user',
+      'reserve-inventory',
+      'authorize-payment',
+      'schedule-shipping',
+      'capture-payment',
+      'confirm-order',
+    ]);
+    expect(payments.body).toEqual([
+      expect.objectContaining({ status: 'CAPTURED', amountMinor: 3_750 }),
+    ]);
+    expect(invoices.body.filter((invoice) => invoice.orderId === order.id)).toEqual([
+      expect.objectContaining({ amountMinor: 3_750 }),
+    ]);
+    expect(stock).toBe(7);
+  });
+
+  it.each([
+    ['tok_declined', 'card_declined'],
+    ['tok_insufficient_funds', 'insufficient_funds'],
+  ])(
+    'cancels an order paid with %s, with the reason, stock back and nothing captured',
+    async (token, reason) => {
+      const product = await shopAdmin.createProduct(5);
+
+      const placed = await customer.placeOrder(product.id, 2, token);
+      const order = await customer.finalOrder(placed.body.id);
+      const payments = await customer.request<{ status: string }[]>(
+        'GET',
+        `/api/payments?orderId=${order.id}`,
+      );
+      const stock = (
+        await customer.request<{ stock: number }>('GET', `/api/products/${product.id}`)
+      ).body.stock;
+
+      expect(order.status).toBe('CANCELLED');
+      expect(order.failureReason).toContain(reason);
+      expect(payments.body.map((payment) => payment.status)).not.toContain('CAPTURED');
+      expect(stock).toBe(5);
+    },
+  );
+
+  it('cancels an order for more than the stock without asking for any payment', async () => {
+    const product = await shopAdmin.createProduct(1);
+
+    const placed = await customer.placeOrder(product.id, 2);
+    const order = await customer.finalOrder(placed.body.id);
+    const payments = await customer.request<unknown[]>('GET', `/api/payments?orderId=${order.id}`);
+
+    expect(order.status).toBe('CANCELLED');
+    expect(order.failureReason).toContain('Not enough stock');
+    expect(payments.body).toEqual([]);
+  });
+
+  it('retries a payment that fails transiently (tok_flaky) and confirms the order', async () => {
+    const product = await shopAdmin.createProduct(5);
+
+    const placed = await customer.placeOrder(product.id, 1, 'tok_flaky');
+    const order = await customer.finalOrder(placed.body.id);
+
+    expect(order.status).toBe('CONFIRMED');
+  });
+
+  it('answers a repeated Idempotency-Key with the same order', async () => {
+    const product = await shopAdmin.createProduct(5);
+    const headers = { 'Idempotency-Key': 'checkout-42' };
+
+    const first = await customer.placeOrder(product.id, 1, 'tok_visa', headers);
+    const repeat = await customer.placeOrder(product.id, 1, 'tok_visa', headers);
+    await customer.finalOrder(first.body.id);
+    const stock = (await customer.request<{ stock: number }>('GET', `/api/products/${product.id}`))
+      .body.stock;
+
+    expect(repeat.status).toBe(202);
+    expect(repeat.body.id).toBe(first.body.id);
+    expect(stock).toBe(4);
+  });
+
+  it('sells exactly the stock when 50 orders race for 20 units', async () => {
+    const product = await shopAdmin.createProduct(20);
+
+    const placed = await Promise.all(
+      Array.from({ length: 50 }, () => customer.placeOrder(product.id, 1)),
+    );
+    const orders = await Promise.all(
+      placed.map((response) => customer.finalOrder(response.body.id, 90_000)),
+    );
+    const stock = (await customer.request<{ stock: number }>('GET', `/api/products/${product.id}`))
+      .body.stock;
+
+    expect(orders.filter((order) => order.status === 'CONFIRMED')).toHaveLength(20);
+    expect(stock).toBe(0);
+  }, 120_000);
+
+  it('refunds and restocks a cancelled confirmed order', async () => {
+    const product = await shopAdmin.createProduct(4);
+    const placed = await customer.placeOrder(product.id, 2);
+    await customer.finalOrder(placed.body.id);
+
+    const cancel = await customer.request('POST', `/api/orders/${placed.body.id}/cancel`);
+    const order = await customer.finalOrder(placed.body.id);
+    const payments = await customer.request<{ status: string }[]>(
+      'GET',
+      `/api/payments?orderId=${order.id}`,
+    );
+    const stock = (await customer.request<{ stock: number }>('GET', `/api/products/${product.id}`))
+      .body.stock;
+
+    expect(cancel.status).toBe(202);
+    expect(order).toMatchObject({
+      status: 'CANCELLED',
+      failureReason: 'Cancelled by the customer',
+    });
+    expect(payments.body).toEqual([expect.objectContaining({ status: 'REFUNDED' })]);
+    expect(stock).toBe(4);
+  });
+
+  it("answers another user's order with 404, for reading and for cancelling", async () => {
+    const product = await shopAdmin.createProduct(2);
+    const placed = await customer.placeOrder(product.id, 1);
+    const stranger = await new ShopApi(platform.gatewayUrl).signUp('mallory@example.com');
+
+    const read = await stranger.order(placed.body.id);
+    const cancel = await stranger.request('POST', `/api/orders/${placed.body.id}/cancel`);
+
+    expect(read.status).toBe(404);
+    expect(cancel.status).toBe(404);
+  });
+
+  it('keeps every invariant over all of the above', async () => {
+    const report = await checkShopInvariants(platform.environment);
+
+    expect(report).toEqual(healthyShop);
+  });
+});
