@@ -6,9 +6,12 @@ import {
   PAYMENTS_SERVICE,
   PaymentView,
   PaymentsClient,
+  PaymentsPatterns,
 } from '@shop/contracts';
-import { RemoteError, ServiceClient, bootstrapService, rmqClientOptions } from '@shop/platform';
+import { ServiceClient, bootstrapService, rmqClientOptions } from '@shop/platform';
+import { CircuitBreakerRegistry } from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
+import { lastValueFrom } from 'rxjs';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -46,7 +49,11 @@ describe('Payments service over RabbitMQ', () => {
     await proxy.connect();
     const cls = new ClsService(new AsyncLocalStorage());
     payments = new PaymentsClient(
-      new ServiceClient(proxy, cls, { service: PAYMENTS_SERVICE, timeoutMs: 10_000 }),
+      new ServiceClient(proxy, cls, {
+        service: PAYMENTS_SERVICE,
+        timeoutMs: 10_000,
+        breakers: new CircuitBreakerRegistry(),
+      }),
     );
 
     database = new Client({ connectionString: environment.paymentsDatabaseUrl });
@@ -143,21 +150,34 @@ describe('Payments service over RabbitMQ', () => {
 
     it('fails tok_flaky twice with PAYMENT_PROCESSOR_UNAVAILABLE, keeps nothing, and authorizes on the third try', async () => {
       const command = authorization({ paymentMethod: 'tok_flaky' });
+      // The raw transport, without the resilient client's retries, shows each answer.
+      const sendOnce = () =>
+        lastValueFrom(proxy.send<PaymentView>(PaymentsPatterns.authorize, command));
 
-      const first = await failureOf(payments.authorize(command));
-      const second = await failureOf(payments.authorize(command));
+      const first = await failureOf(sendOnce());
+      const second = await failureOf(sendOnce());
       const rowsAfterFailures = await paymentRowsOf(command.orderId);
-      const third = await payments.authorize(command);
+      const third = await sendOnce();
 
       for (const failure of [first, second]) {
-        expect(failure).toBeInstanceOf(RemoteError);
-        expect(failure).toMatchObject({
+        expect(failure).toEqual({
           code: ErrorCodes.paymentProcessorUnavailable,
-          isBusinessError: false,
+          message: expect.any(String),
+          statusCode: 503,
         });
       }
       expect(rowsAfterFailures).toBe(0);
       expect(third.status).toBe('AUTHORIZED');
+    });
+
+    it('lets the resilient client retry tok_flaky past its transient failures', async () => {
+      const command = authorization({ paymentMethod: 'tok_flaky' });
+      const processorCalls = jest.spyOn(processor, 'authorize');
+
+      const payment = await payments.authorize(command);
+
+      expect(payment.status).toBe('AUTHORIZED');
+      expect(processorCalls).toHaveBeenCalledTimes(3);
     });
 
     it('answers 20 concurrent duplicates with one payment, asking the processor once', async () => {

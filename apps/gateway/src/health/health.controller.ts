@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { HealthPatterns, RpcSender } from '@shop/contracts';
 import { DownstreamServices } from '@shop/platform';
+import { CircuitBreakerRegistry } from '@shop/resilience';
 
 const READINESS_DEADLINE_MS = 1_000;
 
@@ -18,6 +19,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly downstream: DownstreamServices,
+    private readonly breakers: CircuitBreakerRegistry,
   ) {}
 
   /** Liveness: the process serves HTTP. */
@@ -28,7 +30,7 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: the broker and every service answer a ping within a second. */
+  /** Readiness: the broker and every service answer a ping within a second; with each breaker's state. */
   @Get('ready')
   @HealthCheck()
   @ApiOkResponse({ description: 'Every service answers' })
@@ -45,11 +47,15 @@ export class HealthController {
 
   private async ping(service: string, rpc: RpcSender): Promise<HealthIndicatorResult> {
     const indicator = this.indicators.check(service);
+    const breaker = this.breakers.find(service)?.snapshot().state ?? 'CLOSED';
     try {
       await rpc.send(HealthPatterns.ping, {}, { timeoutMs: READINESS_DEADLINE_MS });
-      return indicator.up();
+      return indicator.up({ breaker });
     } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : 'no answer' });
+      return indicator.down({
+        breaker,
+        message: error instanceof Error ? error.message : 'no answer',
+      });
     }
   }
 }

@@ -51,6 +51,8 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export interface RpcErrorPayload {
   code: ErrorCode;
   message: string;
+  /** `httpStatusOf(code)`: lets generic tooling (breakers, retries) tell answers from faults. */
+  statusCode?: number;
   /** Field-level problems of a VALIDATION_FAILED error, e.g. `["email must be an email"]`. */
   details?: string[];
 }

@@ -10,4 +10,13 @@ export interface RpcSender {
 export interface RpcCallOptions {
   /** A tighter deadline than the sender's default, e.g. for a readiness probe. */
   timeoutMs?: number;
+  /**
+   * The handler answers a repeat with the first result (a query, or a command with an
+   * idempotency key), so a call that timed out may be sent again. Default false: only calls
+   * that provably never left are retried.
+   */
+  idempotent?: boolean;
 }
+
+/** For calls whose handler answers a repeat with the first result. */
+export const idempotent: RpcCallOptions = Object.freeze({ idempotent: true });

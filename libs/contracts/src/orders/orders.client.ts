@@ -1,4 +1,4 @@
-import { RpcSender } from '../common/rpc-sender';
+import { RpcSender, idempotent } from '../common/rpc-sender';
 import { OrdersPatterns, ProductsPatterns } from './orders.patterns';
 import {
   CancelOrderCommand,
@@ -23,15 +23,15 @@ export class ProductsClient {
   }
 
   update(command: UpdateProductCommand): Promise<ProductView> {
-    return this.rpc.send(ProductsPatterns.update, command);
+    return this.rpc.send(ProductsPatterns.update, command, idempotent);
   }
 
   get(productId: string): Promise<ProductView> {
-    return this.rpc.send(ProductsPatterns.get, { productId });
+    return this.rpc.send(ProductsPatterns.get, { productId }, idempotent);
   }
 
   list(query: ListProductsQuery): Promise<ProductView[]> {
-    return this.rpc.send(ProductsPatterns.list, query);
+    return this.rpc.send(ProductsPatterns.list, query, idempotent);
   }
 }
 
@@ -40,18 +40,21 @@ export class OrdersClient {
   constructor(private readonly rpc: RpcSender) {}
 
   place(command: PlaceOrderCommand): Promise<OrderView> {
-    return this.rpc.send(OrdersPatterns.place, command);
+    // Without an Idempotency-Key a repeat would be a second order: only undelivered calls are retried.
+    return this.rpc.send(OrdersPatterns.place, command, {
+      idempotent: command.idempotencyKey !== undefined,
+    });
   }
 
   get(query: GetOrderQuery): Promise<OrderView> {
-    return this.rpc.send(OrdersPatterns.get, query);
+    return this.rpc.send(OrdersPatterns.get, query, idempotent);
   }
 
   list(query: ListOrdersQuery): Promise<OrderView[]> {
-    return this.rpc.send(OrdersPatterns.list, query);
+    return this.rpc.send(OrdersPatterns.list, query, idempotent);
   }
 
   cancel(command: CancelOrderCommand): Promise<OrderView> {
-    return this.rpc.send(OrdersPatterns.cancel, command);
+    return this.rpc.send(OrdersPatterns.cancel, command, idempotent);
   }
 }

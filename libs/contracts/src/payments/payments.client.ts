@@ -1,4 +1,4 @@
-import { RpcSender } from '../common/rpc-sender';
+import { RpcSender, idempotent } from '../common/rpc-sender';
 import { PaymentsCommandEvents, PaymentsPatterns } from './payments.patterns';
 import {
   AuthorizePaymentCommand,
@@ -20,15 +20,15 @@ export class PaymentsClient {
   constructor(private readonly rpc: RpcSender) {}
 
   authorize(command: AuthorizePaymentCommand): Promise<PaymentView> {
-    return this.rpc.send(PaymentsPatterns.authorize, command);
+    return this.rpc.send(PaymentsPatterns.authorize, command, idempotent);
   }
 
   capture(command: CapturePaymentCommand): Promise<PaymentView> {
-    return this.rpc.send(PaymentsPatterns.capture, command);
+    return this.rpc.send(PaymentsPatterns.capture, command, idempotent);
   }
 
   void(command: VoidPaymentCommand): Promise<PaymentView> {
-    return this.rpc.send(PaymentsPatterns.void, command);
+    return this.rpc.send(PaymentsPatterns.void, command, idempotent);
   }
 
   /**
@@ -40,14 +40,14 @@ export class PaymentsClient {
   }
 
   refund(command: RefundPaymentCommand): Promise<PaymentView> {
-    return this.rpc.send(PaymentsPatterns.refund, command);
+    return this.rpc.send(PaymentsPatterns.refund, command, idempotent);
   }
 
   list(query: ListPaymentsQuery): Promise<PaymentView[]> {
-    return this.rpc.send(PaymentsPatterns.list, query);
+    return this.rpc.send(PaymentsPatterns.list, query, idempotent);
   }
 
   listInvoices(query: ListInvoicesQuery): Promise<InvoiceView[]> {
-    return this.rpc.send(PaymentsPatterns.listInvoices, query);
+    return this.rpc.send(PaymentsPatterns.listInvoices, query, idempotent);
   }
 }

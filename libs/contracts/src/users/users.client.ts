@@ -1,4 +1,4 @@
-import { RpcSender } from '../common/rpc-sender';
+import { RpcSender, idempotent } from '../common/rpc-sender';
 import { UsersPatterns } from './users.patterns';
 import {
   AccessTokenView,
@@ -17,19 +17,19 @@ export class UsersClient {
   }
 
   login(command: LoginCommand): Promise<AccessTokenView> {
-    return this.rpc.send(UsersPatterns.login, command);
+    return this.rpc.send(UsersPatterns.login, command, idempotent);
   }
 
   findById(userId: string): Promise<UserView> {
-    return this.rpc.send(UsersPatterns.findById, { userId });
+    return this.rpc.send(UsersPatterns.findById, { userId }, idempotent);
   }
 
   updateProfile(command: UpdateProfileCommand): Promise<UserView> {
-    return this.rpc.send(UsersPatterns.updateProfile, command);
+    return this.rpc.send(UsersPatterns.updateProfile, command, idempotent);
   }
 
   /** Confirms the user exists and may order; NOT_FOUND otherwise. */
   validate(userId: string): Promise<UserView> {
-    return this.rpc.send(UsersPatterns.validate, { userId });
+    return this.rpc.send(UsersPatterns.validate, { userId }, idempotent);
   }
 }

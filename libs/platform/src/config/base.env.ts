@@ -34,6 +34,20 @@ export class BaseEnv {
   @Max(120_000)
   RPC_TIMEOUT_MS = 5_000;
 
+  /** Calls in the breaker's 10 s window before its failure rate may open it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  BREAKER_MINIMUM_CALLS = 5;
+
+  /** How long an open breaker answers at once (503 + Retry-After) before it lets a trial call through. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  BREAKER_OPEN_MS = 5_000;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 

@@ -9,6 +9,8 @@ export class RemoteError extends Error {
   constructor(
     payload: RpcErrorPayload,
     readonly service: string,
+    /** When the caller may try again, for an open circuit (sent as Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super(payload.message);
     this.code = payload.code;

@@ -1,5 +1,5 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { ErrorCodes, RpcErrorPayload } from '@shop/contracts';
+import { ErrorCodes, RpcErrorPayload, httpStatusOf } from '@shop/contracts';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
@@ -12,6 +12,7 @@ export function toRpcErrorPayload(error: unknown): RpcErrorPayload {
     return {
       code: error.code,
       message: error.message,
+      statusCode: httpStatusOf(error.code),
       ...(error.details && { details: error.details }),
     };
   }
@@ -22,9 +23,14 @@ export function toRpcErrorPayload(error: unknown): RpcErrorPayload {
         ? (response as { message?: unknown }).message
         : undefined;
     const details = Array.isArray(messages) ? messages.map(String) : [error.message];
-    return { code: ErrorCodes.validationFailed, message: details.join('; '), details };
+    return {
+      code: ErrorCodes.validationFailed,
+      message: details.join('; '),
+      statusCode: 400,
+      details,
+    };
   }
-  return { code: ErrorCodes.internal, message: 'Internal server error' };
+  return { code: ErrorCodes.internal, message: 'Internal server error', statusCode: 500 };
 }
 
 /** The one exception filter of every RMQ service. */

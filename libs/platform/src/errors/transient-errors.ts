@@ -1,4 +1,4 @@
-import { ErrorCodes } from '@shop/contracts';
+import { ErrorCodes, isRpcErrorPayload } from '@shop/contracts';
 import { isRemoteError } from './remote.error';
 
 const transientCodes: ReadonlySet<string> = new Set([
@@ -12,5 +12,5 @@ const transientCodes: ReadonlySet<string> = new Set([
  * failed temporarily. Business answers (4xx codes) and internal errors are final.
  */
 export function isTransientServiceError(error: unknown): boolean {
-  return isRemoteError(error) && transientCodes.has(error.code);
+  return (isRemoteError(error) || isRpcErrorPayload(error)) && transientCodes.has(error.code);
 }

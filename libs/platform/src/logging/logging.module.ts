@@ -1,9 +1,11 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClsService } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import type { Level } from 'pino';
 import { BaseEnv } from '../config/base.env';
-import { RequestContext } from '../context/correlation';
+import { REQUEST_ID_HEADER, RequestContext } from '../context/correlation';
+import { MessageLoggingInterceptor } from './message-logging.interceptor';
 
 const pinoLevels: Record<BaseEnv['LOG_LEVEL'], Level> = {
   fatal: 'fatal',
@@ -34,6 +36,7 @@ export class LoggingModule {
   static forRoot(service: string): DynamicModule {
     return {
       module: LoggingModule,
+      providers: [{ provide: APP_INTERCEPTOR, useClass: MessageLoggingInterceptor }],
       imports: [
         LoggerModule.forRootAsync({
           inject: [BaseEnv, ClsService],
@@ -47,6 +50,10 @@ export class LoggingModule {
               redact: redactedLogPaths,
               mixin: () =>
                 cls.isActive() ? { correlationId: cls.getId(), userId: cls.get('userId') } : {},
+              // The access line is written after the request's context has ended.
+              customProps: (_request: unknown, response: { getHeader(name: string): unknown }) => ({
+                correlationId: response.getHeader(REQUEST_ID_HEADER),
+              }),
               // Health probes every few seconds would drown the useful lines.
               autoLogging: {
                 ignore: (request: { url?: string }) =>

@@ -1,20 +1,37 @@
 import { ClientProxy, RmqRecordBuilder } from '@nestjs/microservices';
 import { ErrorCodes, RpcCallOptions, RpcSender, isRpcErrorPayload } from '@shop/contracts';
+import {
+  CircuitBreakerRegistry,
+  ResilientClient,
+  isBrokenCircuitError,
+  isTimeoutError,
+  isTransientRpcError,
+} from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
-import { TimeoutError, lastValueFrom, timeout } from 'rxjs';
 import { RequestContext, outgoingHeaders } from '../context/correlation';
 import { RemoteError } from '../errors/remote.error';
+import { isTransientServiceError } from '../errors/transient-errors';
 
 export interface ServiceClientOptions {
-  /** Name of the downstream service, used in errors and logs. */
+  /** Name of the downstream service, used in errors, logs and as its breaker's name. */
   service: string;
+  /** Per-attempt deadline of a call. */
   timeoutMs: number;
+  /** The app's breakers: one per downstream service, shared by all its clients. */
+  breakers: CircuitBreakerRegistry;
 }
 
-/** Turns what a ClientProxy rejects with into errors that say which service failed and how. */
+/** Turns what a call rejects with into errors that say which service failed and how. */
 export function toServiceError(error: unknown, service: string): Error {
   if (isRpcErrorPayload(error)) return new RemoteError(error, service);
-  if (error instanceof TimeoutError) {
+  if (isBrokenCircuitError(error)) {
+    return new RemoteError(
+      { code: ErrorCodes.serviceUnavailable, message: `The ${service} service is unavailable` },
+      service,
+      error.retryAfterMs,
+    );
+  }
+  if (isTimeoutError(error)) {
     return new RemoteError(
       { code: ErrorCodes.timeout, message: `The ${service} service did not answer in time` },
       service,
@@ -26,23 +43,38 @@ export function toServiceError(error: unknown, service: string): Error {
   );
 }
 
-/** RMQ request/reply and events to one service, on behalf of the current request context. */
+/**
+ * RMQ request/reply and events to one service, on behalf of the current request: correlation
+ * headers, then libs/resilience's pipeline (deadline per attempt, retry of transient errors
+ * only, the service's circuit breaker), then errors mapped to `RemoteError`s.
+ */
 export class ServiceClient implements RpcSender {
+  private readonly resilient: ResilientClient;
+
   constructor(
-    private readonly proxy: ClientProxy,
+    proxy: ClientProxy,
     private readonly cls: ClsService<RequestContext>,
     private readonly options: ServiceClientOptions,
-  ) {}
+  ) {
+    this.resilient = new ResilientClient(proxy, {
+      serviceName: options.service,
+      registry: options.breakers,
+      timeoutMs: options.timeoutMs,
+      // A service that says it failed temporarily (503/504 codes) is worth another try too.
+      isTransient: (error) => isTransientRpcError(error) || isTransientServiceError(error),
+    });
+  }
 
   async send<TResult>(
     pattern: string,
     data: unknown,
-    { timeoutMs = this.options.timeoutMs }: RpcCallOptions = {},
+    { timeoutMs, idempotent = false }: RpcCallOptions = {},
   ): Promise<TResult> {
     try {
-      return await lastValueFrom(
-        this.proxy.send<TResult>(pattern, this.record(data)).pipe(timeout(timeoutMs)),
-      );
+      return await this.resilient.send<TResult>(pattern, this.record(data), {
+        timeoutMs: timeoutMs ?? this.options.timeoutMs,
+        idempotent,
+      });
     } catch (error) {
       throw toServiceError(error, this.options.service);
     }
@@ -50,12 +82,7 @@ export class ServiceClient implements RpcSender {
 
   async emit(pattern: string, data: unknown): Promise<void> {
     try {
-      await lastValueFrom(
-        this.proxy.emit(pattern, this.record(data)).pipe(timeout(this.options.timeoutMs)),
-        {
-          defaultValue: undefined,
-        },
-      );
+      await this.resilient.emit(pattern, this.record(data));
     } catch (error) {
       throw toServiceError(error, this.options.service);
     }

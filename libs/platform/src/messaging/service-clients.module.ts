@@ -1,8 +1,10 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { ClientProxy, ClientsModule } from '@nestjs/microservices';
 import { RpcSender } from '@shop/contracts';
+import { CircuitBreakerRegistry } from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
 import { BaseEnv } from '../config/base.env';
+import { Metrics } from '../metrics/metrics';
 import { rmqClientOptions } from './rmq.options';
 import { ServiceClient } from './service-client';
 
@@ -40,11 +42,35 @@ export class ServiceClientsModule {
           }),
       })),
     );
+    const breakers: Provider = {
+      provide: CircuitBreakerRegistry,
+      inject: [BaseEnv, Metrics],
+      useFactory: (env: BaseEnv, metrics: Metrics) => {
+        const registry = new CircuitBreakerRegistry({
+          failureRateThreshold: 0.5,
+          minimumNumberOfCalls: env.BREAKER_MINIMUM_CALLS,
+          slidingWindow: { type: 'time', sizeMs: 10_000 },
+          openDurationMs: env.BREAKER_OPEN_MS,
+          halfOpenTrialCalls: 1,
+        });
+        metrics.trackBreakers(() => registry.snapshots());
+        return registry;
+      },
+    };
     const senders: Provider[] = services.map((service) => ({
       provide: senderToken(service),
-      inject: [proxyToken(service), ClsService, BaseEnv],
-      useFactory: (proxy: ClientProxy, cls: ClsService, env: BaseEnv) =>
-        new ServiceClient(proxy, cls, { service, timeoutMs: env.RPC_TIMEOUT_MS }),
+      inject: [proxyToken(service), ClsService, BaseEnv, CircuitBreakerRegistry],
+      useFactory: (
+        proxy: ClientProxy,
+        cls: ClsService,
+        env: BaseEnv,
+        registry: CircuitBreakerRegistry,
+      ) =>
+        new ServiceClient(proxy, cls, {
+          service,
+          timeoutMs: env.RPC_TIMEOUT_MS,
+          breakers: registry,
+        }),
     }));
     const clients: Provider[] = registrations.map(({ client, service }) => ({
       provide: client,
@@ -57,7 +83,7 @@ export class ServiceClientsModule {
       useFactory: (...rpcs: RpcSender[]) =>
         new DownstreamServices(new Map(services.map((service, index) => [service, rpcs[index]]))),
     };
-    const providers = [...senders, ...clients, downstream];
+    const providers = [breakers, ...senders, ...clients, downstream];
     return {
       module: ServiceClientsModule,
       global: true,

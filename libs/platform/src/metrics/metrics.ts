@@ -3,6 +3,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 // Buckets from 5 ms to 10 s: RMQ round trips sit at the low end, saga steps at the high end.
 const latencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+const breakerStateValues: Record<string, number> = {
+  CLOSED: 0,
+  HALF_OPEN: 1,
+  OPEN: 2,
+  ISOLATED: 2,
+};
+
 /** One app's Prometheus registry and the instruments every app shares. */
 export class Metrics {
   readonly registry = new Registry();
@@ -23,11 +30,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private breakerSources: (() => Iterable<{ name: string; state: string }>)[] = [];
+
   readonly circuitBreakerState = new Gauge({
     name: 'circuit_breaker_state',
-    help: 'Circuit breaker state per downstream: 0 closed, 1 half-open, 2 open',
+    help: 'Circuit breaker state per downstream: 0 closed, 1 half-open, 2 open (or isolated)',
     labelNames: ['breaker'] as const,
     registers: [this.registry],
+    // Read at scrape time, so the gauge is never stale.
+    collect: () => {
+      for (const source of this.breakerSources) {
+        for (const { name, state } of source())
+          this.circuitBreakerState.set({ breaker: name }, breakerStateValues[state] ?? 2);
+      }
+    },
   });
 
   readonly sagaOutcomes = new Counter({
@@ -44,6 +60,11 @@ export class Metrics {
     buckets: latencyBucketsSeconds,
     registers: [this.registry],
   });
+
+  /** Reports these breakers' states in `circuit_breaker_state` on every scrape. */
+  trackBreakers(source: () => Iterable<{ name: string; state: string }>): void {
+    this.breakerSources.push(source);
+  }
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });

@@ -1,0 +1,787 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Clock, type ClockTimer, systemClock } from '../clock/clock';
+import { type Random, systemRandom } from '../clock/random';
+import { compose } from '../policy/compose';
+import { describeError } from '../policy/describe-error';
+import { EventEmitter } from '../policy/events';
+import { AbortableContext, type PolicyContext } from '../policy/execution-context';
+import { type Policy, runInContext } from '../policy/policy';
+import { positive, positiveInteger } from '../policy/validate-options';
+import { type Backoff, exponential } from '../retry/backoff';
+import { retry, RetryPolicy } from '../retry/retry';
+import { timeout } from '../timeout/timeout';
+import {
+  isSagaAbandonedError,
+  SagaAbandonedError,
+  type SagaAbandonReason,
+} from './saga-abandoned.error';
+import { isSagaAlreadyExistsError, isSagaConflictError, type SagaStore } from './saga-store';
+import {
+  isTerminalSagaStatus,
+  type SagaDefinition,
+  type SagaHistoryEntry,
+  type SagaInstance,
+  type SagaStatus,
+  type SagaStep,
+  type SagaStepContext,
+} from './saga.types';
+
+export interface SagaOrchestratorOptions {
+  readonly store: SagaStore;
+  /** Definitions this orchestrator can start and recover. More can be added with `register`. */
+  readonly definitions?: readonly SagaDefinition<object>[];
+  /** Names this orchestrator in leases. Default: `${hostname}:${pid}:${random}`. */
+  readonly owner?: string;
+  /** How long a lease lasts without renewal. Default `30_000`. */
+  readonly leaseMs?: number;
+  /** How often running sagas renew their lease. Default `leaseMs / 3`. */
+  readonly renewIntervalMs?: number;
+  /** Sagas claimed per store query during recovery. Default `20`. */
+  readonly recoveryBatchSize?: number;
+  /** Backoff of steps retried forward (the pivot and after). Default: 100 ms doubling to 30 s, full jitter. */
+  readonly forwardBackoff?: Backoff;
+  /** Backoff of compensations, which are retried until they succeed. Same default. */
+  readonly compensationBackoff?: Backoff;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  /** Saga ids when `start` is given none. Default `crypto.randomUUID`. */
+  readonly generateId?: () => string;
+}
+
+export interface SagaLifecycleEvent {
+  readonly sagaId: string;
+  readonly definitionName: string;
+}
+
+export interface SagaResumedEvent extends SagaLifecycleEvent {
+  readonly status: SagaStatus;
+  readonly currentStep: number;
+}
+
+export interface SagaStepEvent extends SagaLifecycleEvent {
+  readonly step: string;
+  readonly phase: 'action' | 'compensation';
+}
+
+export interface SagaStepSucceededEvent extends SagaStepEvent {
+  readonly attempts: number;
+  readonly durationMs: number;
+}
+
+export interface SagaStepAttemptFailedEvent extends SagaStepEvent {
+  readonly attempt: number;
+  readonly error: unknown;
+}
+
+export interface SagaStepFailedEvent extends SagaStepEvent {
+  readonly attempts: number;
+  readonly error: unknown;
+  readonly durationMs: number;
+}
+
+export interface SagaEndedEvent extends SagaLifecycleEvent {
+  readonly status: SagaStatus;
+  /** From creation to the end, across crashes and takeovers. */
+  readonly durationMs: number;
+  readonly failureReason: string | null;
+}
+
+export interface SagaAbandonedEvent {
+  readonly sagaId: string;
+  readonly reason: SagaAbandonReason;
+  readonly error: SagaAbandonedError;
+}
+
+export interface StartSagaOptions {
+  /** The saga id; starting twice with one id runs the saga once. Default: a new UUID. */
+  readonly id?: string;
+}
+
+interface RegisteredSaga {
+  readonly definition: SagaDefinition<object>;
+  /** Index of the pivot step, or the step count when there is none. */
+  readonly pivotIndex: number;
+  readonly policies: Map<SagaStep<object>, { action: Policy; compensation: Policy }>;
+}
+
+interface SagaRun {
+  readonly context: AbortableContext;
+  readonly done: Promise<SagaInstance>;
+}
+
+type StepOutcome =
+  | { readonly succeeded: true; readonly patch: object | void; readonly attempts: number }
+  | { readonly succeeded: false; readonly error: unknown; readonly attempts: number };
+
+/**
+ * Runs sagas: ordered steps with compensations, persisted through a {@link SagaStore} before
+ * and after every step, safe to run in several processes on one store.
+ *
+ * A saga is leased to one orchestrator at a time; the lease is renewed while it runs and every
+ * write compare-and-sets the version, so a process that stalls past its lease cannot overwrite
+ * the work of the one that took over. `recover()` (on start-up, then on an interval) takes over
+ * sagas whose lease expired and resumes them: RUNNING ones at their current step, COMPENSATING
+ * ones at their next compensation. A step may therefore run more than once, never concurrently
+ * on purpose: give downstream calls `context.idempotencyKey`.
+ *
+ * @example
+ * ```ts
+ * const placeOrder = defineSaga<PlaceOrderData>({
+ *   name: 'place-order',
+ *   steps: [
+ *     { name: 'reserve-inventory', action: (ctx) => inventory.reserve(ctx.data.items, ctx.idempotencyKey), compensate: (ctx) => inventory.release(ctx.idempotencyKey) },
+ *     { name: 'authorize-payment', action: async (ctx) => ({ paymentId: await payments.authorize(ctx.data, ctx.idempotencyKey) }), compensate: (ctx) => payments.void(ctx.data.paymentId!) },
+ *     { name: 'capture-payment', pivot: true, action: (ctx) => payments.capture(ctx.data.paymentId!, ctx.idempotencyKey) },
+ *   ],
+ * });
+ * const orchestrator = new SagaOrchestrator({ store, definitions: [placeOrder] });
+ * await orchestrator.recover();
+ * orchestrator.startRecovery(10_000);
+ * const sagaId = await orchestrator.start(placeOrder, { orderId, items }, { id: orderId });
+ * ```
+ */
+export class SagaOrchestrator {
+  readonly owner: string;
+
+  private readonly store: SagaStore;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly leaseMs: number;
+  private readonly renewIntervalMs: number;
+  private readonly recoveryBatchSize: number;
+  private readonly forwardBackoff: Backoff;
+  private readonly compensationBackoff: Backoff;
+  private readonly generateId: () => string;
+  private readonly storeWrites: Policy;
+  private readonly sagas = new Map<string, RegisteredSaga>();
+  private readonly runs = new Map<string, SagaRun>();
+  private recoveryTimer: ClockTimer | undefined;
+  private recovering: Promise<unknown> = Promise.resolve();
+  private isStopped = false;
+
+  private readonly startedEmitter = new EventEmitter<SagaLifecycleEvent>();
+  private readonly resumedEmitter = new EventEmitter<SagaResumedEvent>();
+  private readonly stepSucceededEmitter = new EventEmitter<SagaStepSucceededEvent>();
+  private readonly stepAttemptFailedEmitter = new EventEmitter<SagaStepAttemptFailedEvent>();
+  private readonly stepFailedEmitter = new EventEmitter<SagaStepFailedEvent>();
+  private readonly endedEmitter = new EventEmitter<SagaEndedEvent>();
+  private readonly abandonedEmitter = new EventEmitter<SagaAbandonedEvent>();
+  private readonly recoveryFailedEmitter = new EventEmitter<unknown>();
+
+  /** A new saga was persisted and starts running. */
+  readonly onSagaStarted = this.startedEmitter.event;
+  /** Recovery took a saga over and resumes it. */
+  readonly onSagaResumed = this.resumedEmitter.event;
+  /** An action or compensation succeeded. */
+  readonly onStepSucceeded = this.stepSucceededEmitter.event;
+  /** One attempt of an action or compensation failed (it may be retried). */
+  readonly onStepAttemptFailed = this.stepAttemptFailedEmitter.event;
+  /** An action failed for good: the saga compensates (or, past the pivot, fails). */
+  readonly onStepFailed = this.stepFailedEmitter.event;
+  /** A saga reached COMPLETED, COMPENSATED or FAILED. */
+  readonly onSagaEnded = this.endedEmitter.event;
+  /** This process let go of a saga before its end; recovery will resume it. */
+  readonly onSagaAbandoned = this.abandonedEmitter.event;
+  /** A recovery round failed (the store was unreachable, typically); the next round retries. */
+  readonly onRecoveryFailed = this.recoveryFailedEmitter.event;
+
+  constructor(options: SagaOrchestratorOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? systemRandom;
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.leaseMs = positive('leaseMs', options.leaseMs ?? 30_000);
+    this.renewIntervalMs = positive('renewIntervalMs', options.renewIntervalMs ?? this.leaseMs / 3);
+    if (this.renewIntervalMs >= this.leaseMs) {
+      throw new RangeError(
+        `renewIntervalMs (${this.renewIntervalMs}) must be shorter than leaseMs (${this.leaseMs})`,
+      );
+    }
+    this.recoveryBatchSize = positiveInteger('recoveryBatchSize', options.recoveryBatchSize ?? 20);
+    this.forwardBackoff =
+      options.forwardBackoff ?? exponential({ initialDelayMs: 100, maxDelayMs: 30_000 });
+    this.compensationBackoff = options.compensationBackoff ?? this.forwardBackoff;
+    this.generateId = options.generateId ?? randomUUID;
+    // A store hiccup should not hand the saga to recovery; a conflict must, at once.
+    this.storeWrites = retry({
+      maxAttempts: 3,
+      backoff: exponential({ initialDelayMs: 50, maxDelayMs: 1_000 }),
+      isTransient: (error) => !isSagaConflictError(error),
+      clock: this.clock,
+      random: this.random,
+    });
+    for (const definition of options.definitions ?? []) this.register(definition);
+  }
+
+  /** Makes a definition startable and recoverable by name. */
+  register<TData extends object>(definition: SagaDefinition<TData>): this {
+    const registered = this.sagas.get(definition.name);
+    if (registered) {
+      if (registered.definition === definition) return this;
+      throw new Error(`Another saga definition named "${definition.name}" is already registered`);
+    }
+    this.sagas.set(definition.name, {
+      definition: validateDefinition(definition) as SagaDefinition<object>,
+      pivotIndex: pivotIndexOf(definition),
+      policies: new Map(),
+    });
+    return this;
+  }
+
+  /**
+   * Persists a new saga and runs it in the background; resolves with its id once persisted.
+   * A saga whose id exists already is not started again.
+   */
+  async start<TData extends object>(
+    definition: SagaDefinition<TData> | string,
+    data: TData,
+    options: StartSagaOptions = {},
+  ): Promise<string> {
+    this.throwIfStopped();
+    const saga = this.resolve(definition);
+    const nowMs = this.clock.now();
+    const instance: SagaInstance<object> = {
+      id: options.id ?? this.generateId(),
+      definitionName: saga.definition.name,
+      status: 'RUNNING',
+      currentStep: 0,
+      data,
+      history: [historyEntry(saga.definition.steps[0], 'action', 'STARTED', nowMs)],
+      owner: this.owner,
+      leaseExpiresAt: nowMs + this.leaseMs,
+      version: 1,
+      failureReason: null,
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    };
+    try {
+      await this.store.create(instance as SagaInstance);
+    } catch (error) {
+      if (isSagaAlreadyExistsError(error)) return instance.id;
+      throw error;
+    }
+    this.startedEmitter.emit({ sagaId: instance.id, definitionName: instance.definitionName });
+    this.launch(instance as SagaInstance, saga);
+    return instance.id;
+  }
+
+  /**
+   * Starts a saga and waits for its end (mostly for tests and scripts). Rejects with a
+   * {@link SagaAbandonedError} if this process has to let go of it first.
+   */
+  async run<TData extends object>(
+    definition: SagaDefinition<TData> | string,
+    data: TData,
+    options: StartSagaOptions = {},
+  ): Promise<SagaInstance<TData>> {
+    const id = await this.start(definition, data, options);
+    return (await this.waitFor(id)) as SagaInstance<TData>;
+  }
+
+  /**
+   * Waits for a saga running in this orchestrator to end; for any other saga, returns it as
+   * stored (or undefined).
+   */
+  async waitFor(id: string): Promise<SagaInstance | undefined> {
+    const run = this.runs.get(id);
+    return run ? run.done : this.store.load(id);
+  }
+
+  /** The saga as stored. */
+  get(id: string): Promise<SagaInstance | undefined> {
+    return this.store.load(id);
+  }
+
+  /** Ids of the sagas running in this orchestrator right now. */
+  get runningSagaIds(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  /**
+   * Takes over every saga whose lease expired and resumes it in the background. Resolves with
+   * the ids taken over. Call it on start-up; {@link startRecovery} calls it on an interval.
+   */
+  recover(): Promise<string[]> {
+    this.throwIfStopped();
+    const round = this.recovering.then(() => this.claimAndResume());
+    this.recovering = round.catch(() => undefined);
+    return round;
+  }
+
+  /** Runs {@link recover} now and then every `intervalMs` until {@link stop}. */
+  startRecovery(intervalMs: number): void {
+    positive('intervalMs', intervalMs);
+    this.throwIfStopped();
+    this.stopRecovery();
+    const round = (): void => {
+      this.recover().then(
+        () => this.scheduleRecovery(round, intervalMs),
+        (error: unknown) => {
+          this.recoveryFailedEmitter.emit(error);
+          this.scheduleRecovery(round, intervalMs);
+        },
+      );
+    };
+    this.recoveryTimer = this.clock.setTimeout(round, 0);
+  }
+
+  /**
+   * Stops recovery, aborts the steps running here and waits for them to let go. Their sagas
+   * keep their state; once their leases expire another orchestrator resumes them.
+   */
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    this.stopRecovery();
+    await this.recovering;
+    const runs = [...this.runs.entries()];
+    for (const [id, run] of runs) run.context.abort(new SagaAbandonedError(id, 'stopped'));
+    await Promise.all(runs.map(([, run]) => run.done.catch(() => undefined)));
+  }
+
+  /** Resolves once no saga runs in this orchestrator. */
+  async idle(): Promise<void> {
+    while (this.runs.size > 0) {
+      await Promise.all([...this.runs.values()].map((run) => run.done.catch(() => undefined)));
+    }
+  }
+
+  private scheduleRecovery(round: () => void, intervalMs: number): void {
+    if (!this.isStopped) this.recoveryTimer = this.clock.setTimeout(round, intervalMs);
+  }
+
+  private stopRecovery(): void {
+    if (this.recoveryTimer !== undefined) this.clock.clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = undefined;
+  }
+
+  private async claimAndResume(): Promise<string[]> {
+    const claimedIds: string[] = [];
+    for (;;) {
+      if (this.isStopped) return claimedIds;
+      const claimed = await this.store.claimExpired(
+        this.owner,
+        this.clock.now(),
+        this.leaseMs,
+        this.recoveryBatchSize,
+      );
+      for (const instance of claimed) {
+        claimedIds.push(instance.id);
+        this.resume(instance);
+      }
+      if (claimed.length < this.recoveryBatchSize) return claimedIds;
+    }
+  }
+
+  private resume(instance: SagaInstance): void {
+    const saga = this.sagas.get(instance.definitionName);
+    if (!saga) {
+      this.abandoned(new SagaAbandonedError(instance.id, 'unknown-definition'));
+      return;
+    }
+    this.resumedEmitter.emit({
+      sagaId: instance.id,
+      definitionName: instance.definitionName,
+      status: instance.status,
+      currentStep: instance.currentStep,
+    });
+    this.launch(instance, saga);
+  }
+
+  private launch(instance: SagaInstance, saga: RegisteredSaga): void {
+    // A run of the same saga still here lost its lease long ago; make sure it stops first.
+    const previous = this.runs.get(instance.id);
+    previous?.context.abort(new SagaAbandonedError(instance.id, 'lease-lost'));
+    const context = new AbortableContext();
+    const done = (previous ? previous.done.catch(() => undefined) : Promise.resolve())
+      .then(() => this.drive(instance, saga, context))
+      .catch((error: unknown) => {
+        throw this.abandoned(asAbandoned(instance.id, error));
+      })
+      .finally(() => {
+        if (this.runs.get(instance.id) === run) this.runs.delete(instance.id);
+      });
+    // Nobody may be waiting for a background run; its failure is reported through events.
+    done.catch(() => undefined);
+    const run: SagaRun = { context, done };
+    this.runs.set(instance.id, run);
+  }
+
+  private abandoned(error: SagaAbandonedError): SagaAbandonedError {
+    this.abandonedEmitter.emit({ sagaId: error.sagaId, reason: error.reason, error });
+    return error;
+  }
+
+  private async drive(
+    start: SagaInstance,
+    saga: RegisteredSaga,
+    context: AbortableContext,
+  ): Promise<SagaInstance> {
+    let current = start;
+    const stopRenewing = this.keepLease(start.id, context, () => current.leaseExpiresAt);
+    try {
+      while (!isTerminalSagaStatus(current.status)) {
+        throwIfAborted(context);
+        current =
+          current.status === 'RUNNING'
+            ? await this.runAction(current, saga, context)
+            : await this.runCompensation(current, saga, context);
+      }
+    } finally {
+      stopRenewing();
+    }
+    this.endedEmitter.emit({
+      sagaId: current.id,
+      definitionName: current.definitionName,
+      status: current.status,
+      durationMs: this.clock.now() - current.createdAt,
+      failureReason: current.failureReason,
+    });
+    return current;
+  }
+
+  private async runAction(
+    current: SagaInstance,
+    saga: RegisteredSaga,
+    context: AbortableContext,
+  ): Promise<SagaInstance> {
+    const steps = saga.definition.steps;
+    const index = current.currentStep;
+    const step = steps[index];
+    if (!step) {
+      return this.persist(current, {
+        status: 'FAILED',
+        failureReason: `definition "${current.definitionName}" has no step ${index}`,
+      });
+    }
+    const outcome = await this.attempt(current, saga, step, 'action', context);
+    const nowMs = this.clock.now();
+    if (outcome.succeeded) {
+      const data = outcome.patch ? { ...current.data, ...outcome.patch } : current.data;
+      const history = [
+        ...current.history,
+        historyEntry(step, 'action', 'SUCCEEDED', nowMs, outcome.attempts),
+      ];
+      const next = steps[index + 1];
+      if (!next)
+        return this.persist(current, {
+          data,
+          history,
+          status: 'COMPLETED',
+          currentStep: index + 1,
+        });
+      history.push(historyEntry(next, 'action', 'STARTED', nowMs));
+      return this.persist(current, { data, history, currentStep: index + 1 });
+    }
+
+    const history = [
+      ...current.history,
+      historyEntry(step, 'action', 'FAILED', nowMs, outcome.attempts, describeError(outcome.error)),
+    ];
+    const failureReason = `${step.name}: ${describeError(outcome.error)}`;
+    if (index >= saga.pivotIndex)
+      return this.persist(current, { history, status: 'FAILED', failureReason });
+    const undo = previousCompensatable(steps, index - 1);
+    if (undo < 0) return this.persist(current, { history, status: 'COMPENSATED', failureReason });
+    history.push(historyEntry(steps[undo], 'compensation', 'STARTED', nowMs));
+    return this.persist(current, {
+      history,
+      status: 'COMPENSATING',
+      currentStep: undo,
+      failureReason,
+    });
+  }
+
+  private async runCompensation(
+    current: SagaInstance,
+    saga: RegisteredSaga,
+    context: AbortableContext,
+  ): Promise<SagaInstance> {
+    const steps = saga.definition.steps;
+    const index = previousCompensatable(steps, current.currentStep);
+    if (index < 0) return this.persist(current, { status: 'COMPENSATED' });
+    const step = steps[index];
+    const outcome = await this.attempt(current, saga, step, 'compensation', context);
+    // Compensations retry every error without limit, so only an abort (thrown above) ends them.
+    if (!outcome.succeeded) throw outcome.error;
+    const nowMs = this.clock.now();
+    const history = [
+      ...current.history,
+      historyEntry(step, 'compensation', 'SUCCEEDED', nowMs, outcome.attempts),
+    ];
+    const undo = previousCompensatable(steps, index - 1);
+    if (undo < 0)
+      return this.persist(current, { history, status: 'COMPENSATED', currentStep: index });
+    history.push(historyEntry(steps[undo], 'compensation', 'STARTED', nowMs));
+    return this.persist(current, { history, currentStep: undo });
+  }
+
+  /** Runs an action or compensation under its retry and timeout policy. */
+  private async attempt(
+    current: SagaInstance,
+    saga: RegisteredSaga,
+    step: SagaStep<object>,
+    phase: 'action' | 'compensation',
+    context: AbortableContext,
+  ): Promise<StepOutcome> {
+    const policy = this.policiesOf(saga, step)[phase];
+    const startedAtMs = this.clock.now();
+    const event = {
+      sagaId: current.id,
+      definitionName: current.definitionName,
+      step: step.name,
+      phase,
+    };
+    let attempts = 0;
+    const run = async (policyContext: PolicyContext): Promise<object | void> => {
+      attempts = policyContext.attempt ?? attempts + 1;
+      const stepContext = stepContextFor(current, step, phase, policyContext, attempts);
+      try {
+        return phase === 'action'
+          ? await step.action(stepContext)
+          : await step.compensate?.(stepContext);
+      } catch (error) {
+        if (!context.isAborted)
+          this.stepAttemptFailedEmitter.emit({ ...event, attempt: attempts, error });
+        throw error;
+      }
+    };
+    try {
+      const patch = await runInContext(policy, run, context);
+      throwIfAborted(context);
+      this.stepSucceededEmitter.emit({
+        ...event,
+        attempts,
+        durationMs: this.clock.now() - startedAtMs,
+      });
+      return { succeeded: true, patch, attempts };
+    } catch (error) {
+      // Shutdown or a lost lease says nothing about the step: do not compensate for it.
+      throwIfAborted(context);
+      this.stepFailedEmitter.emit({
+        ...event,
+        attempts,
+        error,
+        durationMs: this.clock.now() - startedAtMs,
+      });
+      return { succeeded: false, error, attempts };
+    }
+  }
+
+  private policiesOf(
+    saga: RegisteredSaga,
+    step: SagaStep<object>,
+  ): { action: Policy; compensation: Policy } {
+    let policies = saga.policies.get(step);
+    if (!policies) {
+      const index = saga.definition.steps.indexOf(step);
+      const isForwardOnly = index >= saga.pivotIndex;
+      const perAttempt =
+        step.timeoutMs === undefined ? [] : [timeout(step.timeoutMs, { clock: this.clock })];
+      const shared = { clock: this.clock, random: this.random };
+      // Before the pivot an open circuit fails the step (and the saga compensates at once);
+      // past it, and while compensating, the saga must get through, so it waits the circuit out.
+      const untilSuccess = { waitsOutOpenCircuits: true };
+      const actionRetry = isForwardOnly
+        ? new RetryPolicy(
+            {
+              maxAttempts: Number.POSITIVE_INFINITY,
+              backoff: this.forwardBackoff,
+              ...step.retry,
+              ...shared,
+            },
+            untilSuccess,
+          )
+        : retry({ maxAttempts: 1, ...step.retry, ...shared });
+      const compensationRetry = new RetryPolicy(
+        { maxAttempts: Number.POSITIVE_INFINITY, backoff: this.compensationBackoff, ...shared },
+        untilSuccess,
+      );
+      policies = {
+        action: compose(actionRetry, ...perAttempt),
+        compensation: compose(compensationRetry, ...perAttempt),
+      };
+      saga.policies.set(step, policies);
+    }
+    return policies;
+  }
+
+  /** Writes the next state of the saga (renewing the lease with it) and returns it. */
+  private async persist(
+    current: SagaInstance,
+    changes: Partial<
+      Pick<SagaInstance, 'status' | 'currentStep' | 'data' | 'history' | 'failureReason'>
+    >,
+  ): Promise<SagaInstance> {
+    const nowMs = this.clock.now();
+    const status = changes.status ?? current.status;
+    const next: SagaInstance = {
+      ...current,
+      ...changes,
+      owner: this.owner,
+      leaseExpiresAt: isTerminalSagaStatus(status) ? null : nowMs + this.leaseMs,
+      version: current.version + 1,
+      updatedAt: nowMs,
+    };
+    try {
+      await this.storeWrites.execute(() => this.store.save(next, current.version));
+    } catch (error) {
+      throw new SagaAbandonedError(
+        current.id,
+        isSagaConflictError(error) ? 'lease-lost' : 'store-unavailable',
+        {
+          cause: error,
+        },
+      );
+    }
+    return next;
+  }
+
+  /**
+   * Renews the lease while the saga runs. A lost lease aborts the run; so does a lease this
+   * process cannot renew (the store is unreachable) when it would run out before the tick after
+   * next: the run stops a renew interval before another orchestrator may take the saga over, so
+   * the two never overlap (that interval is the margin for clock skew).
+   */
+  private keepLease(
+    id: string,
+    context: AbortableContext,
+    persistedLeaseExpiry: () => number | null,
+  ): () => void {
+    let renewedUntilMs = 0;
+    let timer: ClockTimer | undefined;
+    const renew = (): void => {
+      timer = this.clock.setTimeout(renew, this.renewIntervalMs);
+      const requestedAtMs = this.clock.now();
+      this.store.renew(id, this.owner, requestedAtMs + this.leaseMs).then(
+        () => {
+          renewedUntilMs = Math.max(renewedUntilMs, requestedAtMs + this.leaseMs);
+        },
+        (error: unknown) => {
+          const leaseEndsAtMs = Math.max(renewedUntilMs, persistedLeaseExpiry() ?? 0);
+          const nextTickMs = this.clock.now() + this.renewIntervalMs;
+          if (isSagaConflictError(error) || leaseEndsAtMs - nextTickMs <= this.renewIntervalMs) {
+            context.abort(new SagaAbandonedError(id, 'lease-lost', { cause: error }));
+          }
+        },
+      );
+    };
+    timer = this.clock.setTimeout(renew, this.renewIntervalMs);
+    return () => {
+      if (timer !== undefined) this.clock.clearTimeout(timer);
+    };
+  }
+
+  private resolve(definition: SagaDefinition<object> | string): RegisteredSaga {
+    if (typeof definition !== 'string') this.register(definition);
+    const name = typeof definition === 'string' ? definition : definition.name;
+    const saga = this.sagas.get(name);
+    if (!saga) throw new Error(`No saga definition named "${name}" is registered`);
+    return saga;
+  }
+
+  private throwIfStopped(): void {
+    if (this.isStopped) throw new Error(`SagaOrchestrator ${this.owner} is stopped`);
+  }
+}
+
+/**
+ * Checks a saga definition and returns it, typed. Definitions are checked again on `register`;
+ * calling this at module load reports mistakes before anything runs.
+ *
+ * @example
+ * ```ts
+ * export const placeOrder = defineSaga<PlaceOrderData>({ name: 'place-order', steps: [...] });
+ * ```
+ */
+export function defineSaga<TData extends object>(
+  definition: SagaDefinition<TData>,
+): SagaDefinition<TData> {
+  return validateDefinition(definition);
+}
+
+function validateDefinition<TData extends object>(
+  definition: SagaDefinition<TData>,
+): SagaDefinition<TData> {
+  if (!definition.name) throw new Error('A saga definition needs a name');
+  if (definition.steps.length === 0) throw new Error(`Saga "${definition.name}" has no steps`);
+  const names = new Set<string>();
+  for (const step of definition.steps) {
+    if (names.has(step.name))
+      throw new Error(`Saga "${definition.name}" has two steps named "${step.name}"`);
+    names.add(step.name);
+    if (step.pivot && step.compensate) {
+      throw new Error(
+        `Step "${step.name}" of saga "${definition.name}" is the pivot: it cannot have a compensation`,
+      );
+    }
+  }
+  const pivots = definition.steps.filter((step) => step.pivot);
+  if (pivots.length > 1) throw new Error(`Saga "${definition.name}" has more than one pivot step`);
+  const pivotIndex = pivotIndexOf(definition);
+  const undoable = definition.steps.findIndex(
+    (step, index) => index > pivotIndex && step.compensate,
+  );
+  if (undoable >= 0) {
+    throw new Error(
+      `Step "${definition.steps[undoable].name}" of saga "${definition.name}" comes after the pivot: it is never compensated, so it cannot have a compensation`,
+    );
+  }
+  return definition;
+}
+
+function pivotIndexOf(definition: SagaDefinition<object>): number {
+  const index = definition.steps.findIndex((step) => step.pivot);
+  return index < 0 ? definition.steps.length : index;
+}
+
+/** The completed step at or before `index` that has a compensation, or -1. */
+function previousCompensatable(steps: readonly SagaStep<object>[], index: number): number {
+  for (let candidate = index; candidate >= 0; candidate--) {
+    if (steps[candidate].compensate) return candidate;
+  }
+  return -1;
+}
+
+function historyEntry(
+  step: SagaStep<object>,
+  phase: SagaHistoryEntry['phase'],
+  outcome: SagaHistoryEntry['outcome'],
+  at: number,
+  attempts: number | null = null,
+  error: string | null = null,
+): SagaHistoryEntry {
+  return { step: step.name, phase, outcome, attempts, error, at };
+}
+
+function stepContextFor(
+  instance: SagaInstance,
+  step: SagaStep<object>,
+  phase: 'action' | 'compensation',
+  policyContext: PolicyContext,
+  attempt: number,
+): SagaStepContext<object> {
+  const suffix = phase === 'action' ? '' : ':compensate';
+  return {
+    sagaId: instance.id,
+    definitionName: instance.definitionName,
+    stepName: step.name,
+    idempotencyKey: `${instance.id}:${step.name}${suffix}`,
+    data: instance.data,
+    attempt,
+    // Read lazily: creating an AbortSignal nobody reads is not free.
+    get signal(): AbortSignal {
+      return policyContext.signal;
+    },
+  };
+}
+
+function throwIfAborted(context: AbortableContext): void {
+  if (context.isAborted) throw context.abortReason;
+}
+
+function asAbandoned(sagaId: string, error: unknown): SagaAbandonedError {
+  return isSagaAbandonedError(error)
+    ? error
+    : new SagaAbandonedError(sagaId, 'store-unavailable', { cause: error });
+}

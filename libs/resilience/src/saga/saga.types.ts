@@ -1,0 +1,94 @@
+import type { RetryOptions } from '../retry/retry';
+
+/**
+ * Where a saga is.
+ * - `RUNNING`: running step `currentStep` forward.
+ * - `COMPENSATING`: undoing completed steps in reverse; `currentStep` is the next to undo.
+ * - `COMPLETED`: every step succeeded.
+ * - `COMPENSATED`: a step before the pivot failed and every completed step was undone.
+ * - `FAILED`: a step at or after the pivot gave up (only possible when its retry was bounded):
+ *   nothing can be undone there, so a human has to look.
+ */
+export type SagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'COMPENSATED' | 'FAILED';
+
+export function isTerminalSagaStatus(status: SagaStatus): boolean {
+  return status === 'COMPLETED' || status === 'COMPENSATED' || status === 'FAILED';
+}
+
+/** One line of a saga's history. Times are epoch milliseconds. */
+export interface SagaHistoryEntry {
+  readonly step: string;
+  readonly phase: 'action' | 'compensation';
+  readonly outcome: 'STARTED' | 'SUCCEEDED' | 'FAILED';
+  /** Attempts made, on SUCCEEDED and FAILED. */
+  readonly attempts: number | null;
+  readonly error: string | null;
+  readonly at: number;
+}
+
+/**
+ * A saga as persisted by a {@link SagaStore}. Plain JSON: stores may keep it as one document.
+ */
+export interface SagaInstance<TData extends object = Record<string, unknown>> {
+  readonly id: string;
+  readonly definitionName: string;
+  readonly status: SagaStatus;
+  /** Index into the definition's steps: the next to run (RUNNING) or to undo (COMPENSATING). */
+  readonly currentStep: number;
+  readonly data: TData;
+  readonly history: readonly SagaHistoryEntry[];
+  /** The orchestrator that holds (or last held) the lease. */
+  readonly owner: string | null;
+  /** Until when the owner may work on the saga (epoch ms); null once terminal. */
+  readonly leaseExpiresAt: number | null;
+  /** Incremented by every write; writes compare-and-set on it. */
+  readonly version: number;
+  readonly failureReason: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Retry settings of a step; the orchestrator supplies clock and randomness. */
+export type SagaStepRetryOptions = Omit<RetryOptions, 'clock' | 'random'>;
+
+/** What a step's action and compensation receive. */
+export interface SagaStepContext<TData extends object> {
+  readonly sagaId: string;
+  readonly definitionName: string;
+  readonly stepName: string;
+  /**
+   * `${sagaId}:${stepName}` for the action, `${sagaId}:${stepName}:compensate` for the
+   * compensation. Downstream handlers answer a repeat of a key with the first result, which
+   * makes re-running a step after a crash safe.
+   */
+  readonly idempotencyKey: string;
+  readonly data: Readonly<TData>;
+  /** Aborts on the step's timeout, on shutdown, or when the saga's lease is lost. */
+  readonly signal: AbortSignal;
+  /** 1-based attempt of this run of the step. */
+  readonly attempt: number;
+}
+
+/** One step of a saga. */
+export interface SagaStep<TData extends object> {
+  readonly name: string;
+  /** Does the step. May return a patch that is shallow-merged into the saga data. */
+  action(context: SagaStepContext<TData>): Promise<Partial<TData> | void>;
+  /** Undoes the step; retried with backoff until it succeeds. Omit for steps with nothing to undo. */
+  compensate?(context: SagaStepContext<TData>): Promise<void>;
+  /**
+   * Retry of the action. Before the pivot the default is a single attempt (a failure starts the
+   * compensation); at and after the pivot the default retries every error until success.
+   */
+  readonly retry?: SagaStepRetryOptions;
+  /** Per-attempt timeout of the action and of the compensation. */
+  readonly timeoutMs?: number;
+  /** The point of no return: this step and the ones after it are retried forward, never undone. */
+  readonly pivot?: boolean;
+}
+
+/** A named, ordered list of steps. */
+export interface SagaDefinition<TData extends object> {
+  readonly name: string;
+  readonly steps: readonly SagaStep<TData>[];
+}

@@ -1,0 +1,144 @@
+import { MongoClient } from 'mongodb';
+import { ProcessPlatform } from './harness/process-platform';
+import { ShopApi } from './harness/shop-api';
+import { checkShopInvariants, healthyShop } from './harness/shop-invariants';
+import { eventually } from './harness/eventually';
+
+const admin = { email: 'admin@shop.test', password: 'admin password of the test run' };
+
+describe('Recovering from crashes and outages', () => {
+  let platform: ProcessPlatform;
+  let shopAdmin: ShopApi;
+  let customer: ShopApi;
+
+  beforeAll(async () => {
+    platform = await ProcessPlatform.start({
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+      // Short leases, so a killed replica's sagas are taken over within seconds.
+      SAGA_LEASE_MS: '2000',
+      SAGA_RECOVERY_INTERVAL_MS: '500',
+      RPC_TIMEOUT_MS: '2000',
+    });
+    const api = new ShopApi(platform.gatewayUrl);
+    shopAdmin = await api.logIn(admin.email, admin.password);
+    customer = await api.signUp('linus@example.com');
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  async function activeSagaCount(): Promise<number> {
+    const mongo = await MongoClient.connect(platform.environment.mongoUrl);
+    try {
+      return await mongo
+        .db(platform.environment.mongoDatabase)
+        .collection('sagas')
+        .countDocuments({ status: { $in: ['RUNNING', 'COMPENSATING'] } });
+    } finally {
+      await mongo.close();
+    }
+  }
+
+  it('brings every saga to an end when the orders service is killed mid-way and started again', async () => {
+    const product = await shopAdmin.createProduct(30);
+    const placed = await Promise.all(
+      Array.from({ length: 20 }, () => customer.placeOrder(product.id, 1)),
+    );
+    const sagaSteps = () =>
+      platform.app('orders').lines.filter((line) => /^Handled|Saga/.test(line.message ?? ''))
+        .length;
+    await eventually(() => (sagaSteps() > 0 ? true : undefined), 10_000, 'sagas to be under way');
+
+    await platform.stopApp('orders', 'SIGKILL');
+    const interrupted = await activeSagaCount();
+    const restarted = await platform.startApp('orders');
+    const orders = await Promise.all(
+      placed
+        .filter((response) => response.status === 202)
+        .map((response) => customer.finalOrder(response.body.id, 60_000)),
+    );
+
+    expect(interrupted).toBeGreaterThan(0);
+    expect(
+      restarted.lines.filter((line) => line.message?.startsWith('Took over saga')),
+    ).toHaveLength(interrupted);
+    expect(orders.every((order) => order.status === 'CONFIRMED')).toBe(true);
+    expect(await checkShopInvariants(platform.environment)).toEqual(healthyShop);
+  }, 120_000);
+
+  it('cancels orders and restores stock while payments is down, fails fast with an open breaker, and confirms again once it is back', async () => {
+    const product = await shopAdmin.createProduct(10);
+    await platform.stopApp('payments');
+
+    const placed = await Promise.all(
+      Array.from({ length: 5 }, () => customer.placeOrder(product.id, 1)),
+    );
+    const catalogWhileDown = await customer.request('GET', `/api/products/${product.id}`);
+    const breakerOpened = await eventually(
+      async () =>
+        (await (await fetch(`${platform.app('orders').url}/metrics`)).text()).includes(
+          'circuit_breaker_state{breaker="payments",service="orders"} 2',
+        )
+          ? true
+          : undefined,
+      30_000,
+      "the orders service's payments breaker to open",
+    );
+    const orders = await Promise.all(
+      placed.map((response) => customer.finalOrder(response.body.id, 60_000)),
+    );
+    const stockWhileDown = (
+      await customer.request<{ stock: number }>('GET', `/api/products/${product.id}`)
+    ).body.stock;
+    await platform.startApp('payments');
+    const afterReturn = await customer.placeOrder(product.id, 1);
+    const confirmed = await customer.finalOrder(afterReturn.body.id, 60_000);
+
+    expect(placed.map((response) => response.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(catalogWhileDown.status).toBe(200);
+    expect(breakerOpened).toBe(true);
+    expect(orders.map((order) => order.status)).toEqual([
+      'CANCELLED',
+      'CANCELLED',
+      'CANCELLED',
+      'CANCELLED',
+      'CANCELLED',
+    ]);
+    expect(orders[0].failureReason).toMatch(/payments service/);
+    expect(stockWhileDown).toBe(10);
+    expect(confirmed.status).toBe('CONFIRMED');
+    await eventually(
+      async () =>
+        (await checkShopInvariants(platform.environment)).cancelledKeepingMoney.length === 0
+          ? true
+          : undefined,
+      10_000,
+      'voids',
+    );
+    expect(await checkShopInvariants(platform.environment)).toEqual(healthyShop);
+  }, 180_000);
+
+  it("answers 503 with Retry-After at once while the gateway's breaker for a service is open", async () => {
+    await platform.stopApp('payments');
+
+    const fastFailure = await eventually(
+      async () => {
+        const response = await customer.request('GET', '/api/invoices');
+        return response.headers.get('retry-after') ? response : undefined;
+      },
+      60_000,
+      'the payments breaker of the gateway to open',
+    );
+    await platform.startApp('payments');
+
+    expect(fastFailure.status).toBe(503);
+    expect(Number(fastFailure.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(fastFailure.body).toMatchObject({
+      statusCode: 503,
+      message: 'The payments service is unavailable',
+    });
+  }, 120_000);
+});
