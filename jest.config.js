@@ -38,6 +38,8 @@ module.exports = {
     },
   ],
   testTimeout: 60_000,
+  // Suites that start whole platforms time calls in seconds; on two cores they run one at a time.
+  maxWorkers: 1,
   collectCoverage: true,
   // The threshold guards the published library; test code (specs, the store contract) is not part of it.
   collectCoverageFrom: [

@@ -109,7 +109,7 @@ describe('Recovering from crashes and outages', () => {
     ]);
     expect(orders[0].failureReason).toMatch(/payments service/);
     expect(stockWhileDown).toBe(10);
-    expect(confirmed.status).toBe('CONFIRMED');
+    expect(confirmed).toMatchObject({ status: 'CONFIRMED' });
     await eventually(
       async () =>
         (await checkShopInvariants(platform.environment)).cancelledKeepingMoney.length === 0
@@ -141,4 +141,60 @@ describe('Recovering from crashes and outages', () => {
       message: 'The payments service is unavailable',
     });
   }, 120_000);
+
+  it('loses no accepted order when the orders service is stopped with SIGTERM under load', async () => {
+    const product = await shopAdmin.createProduct(1_000);
+    const responses: { status: number; body: { id: string } }[] = [];
+    let isLoading = true;
+    const load = (async () => {
+      while (isLoading && responses.length < 500)
+        responses.push(await customer.placeOrder(product.id, 1));
+    })();
+    await eventually(() => (responses.length >= 5 ? true : undefined), 10_000, 'orders to flow');
+
+    const stopped = await platform.stopApp('orders', 'SIGTERM');
+    await platform.startApp('orders');
+    const acceptedBeforeRestart = responses.length;
+    await eventually(
+      () => (responses.length >= acceptedBeforeRestart + 5 ? true : undefined),
+      30_000,
+      'orders to flow again',
+    );
+    isLoading = false;
+    await load;
+    const accepted = responses.filter((response) => response.status === 202);
+    const orders = await Promise.all(
+      accepted.map((response) => customer.finalOrder(response.body.id, 60_000)),
+    );
+
+    expect(stopped.lines.filter((line) => line.level >= 50)).toEqual([]);
+    expect(responses.every((response) => response.status === 202 || response.status >= 500)).toBe(
+      true,
+    );
+    expect(orders.every((order) => order.status === 'CONFIRMED')).toBe(true);
+    expect(await checkShopInvariants(platform.environment)).toEqual(healthyShop);
+  }, 180_000);
+
+  it("carries one order's correlation id into the log lines of all four apps", async () => {
+    const product = await shopAdmin.createProduct(5);
+    const correlationId = `trace-${Date.now()}`;
+
+    const placed = await customer.placeOrder(product.id, 1, 'tok_visa', {
+      'X-Request-Id': correlationId,
+    });
+    await customer.finalOrder(placed.body.id);
+    const appsThatLogged = await eventually(
+      () => {
+        const apps = (['gateway', 'users', 'orders', 'payments'] as const).filter((app) =>
+          platform.app(app).lines.some((line) => line.correlationId === correlationId),
+        );
+        return apps.length === 4 ? apps : undefined;
+      },
+      10_000,
+      'every app to log the correlation id',
+    );
+
+    expect(placed.headers.get('x-request-id')).toBe(correlationId);
+    expect(appsThatLogged).toEqual(['gateway', 'users', 'orders', 'payments']);
+  });
 });

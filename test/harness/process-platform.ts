@@ -21,9 +21,12 @@ export class ProcessPlatform {
     });
     try {
       // Services first, concurrently; the gateway last, so its first requests find consumers.
-      await Promise.all(
+      // All settle before a failure is raised, so none keeps running unnoticed.
+      const services = await Promise.allSettled(
         apps.filter((app) => app !== 'gateway').map((app) => platform.startApp(app)),
       );
+      const failure = services.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
       if (apps.includes('gateway')) await platform.startApp('gateway');
     } catch (error) {
       await platform.stop();

@@ -24,6 +24,7 @@ import {
 } from '@nestjs/swagger';
 import { OrderView, OrdersClient, PlaceOrderBody } from '@shop/contracts';
 import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ErrorResponse } from '../docs/error-response';
@@ -70,7 +71,9 @@ export class OrdersController {
     const order = await this.orders.place({
       ...body,
       requester: requesterOf(user),
-      ...(idempotencyKey !== undefined && { idempotencyKey }),
+      // Without a key of the client's, one per request still makes a redelivered or retried
+      // message the same order, never a second one.
+      idempotencyKey: idempotencyKey ?? `gateway:${randomUUID()}`,
     });
     response.location(`/api/orders/${order.id}`);
     return order;

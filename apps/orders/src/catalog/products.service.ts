@@ -47,14 +47,16 @@ export class ProductsService {
     return products.map(toProductView);
   }
 
-  /** Loads the products of an order; every id must exist. */
+  /**
+   * Loads the products of an order; every id must exist. One lookup by id each: our MongoDB
+   * stand-in (FerretDB v1) uses the `_id` index for equality but scans the collection for `$in`.
+   */
   async getMany(productIds: string[]): Promise<Map<string, Product & { _id: Types.ObjectId }>> {
-    const products = await this.products.find({ _id: { $in: productIds } }).lean();
-    const byId = new Map(products.map((product) => [product._id.toHexString(), product]));
-    const missing = productIds.filter((id) => !byId.has(id));
+    const products = await Promise.all(productIds.map((id) => this.products.findById(id).lean()));
+    const missing = productIds.filter((_id, index) => !products[index]);
     if (missing.length > 0)
       throw new DomainError(ErrorCodes.notFound, `Unknown product ${missing.join(', ')}`);
-    return byId;
+    return new Map(products.map((product) => [product!._id.toHexString(), product!]));
   }
 
   async update({ productId, stock, ...changes }: UpdateProductCommand): Promise<ProductView> {

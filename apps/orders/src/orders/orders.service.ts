@@ -68,12 +68,6 @@ export class OrdersService {
   /** Records the order as PENDING with a price snapshot and starts the place-order saga. */
   async place(command: PlaceOrderCommand): Promise<OrderView> {
     const { requester, paymentMethod, shippingAddress } = command;
-    if (command.idempotencyKey) {
-      const earlier = await this.orders
-        .findOne({ userId: requester.userId, idempotencyKey: command.idempotencyKey })
-        .lean();
-      if (earlier) return this.view(earlier);
-    }
     const lines = mergeLines(command.items);
     const products = await this.catalog.getMany(lines.map((line) => line.productId));
     const currencies = new Set([...products.values()].map((product) => product.currency));

@@ -1,5 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Metrics } from '@shop/platform';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { MessageDrain, Metrics } from '@shop/platform';
 import { SagaOrchestrator } from '@shop/resilience';
 import { OrdersEnv } from '../orders.env';
 
@@ -8,12 +13,13 @@ import { OrdersEnv } from '../orders.env';
  * steps in flight let go cleanly and another replica resumes them after the lease.
  */
 @Injectable()
-export class SagaRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SagaRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Sagas');
 
   constructor(
     private readonly orchestrator: SagaOrchestrator,
     private readonly env: OrdersEnv,
+    private readonly drain: MessageDrain,
     metrics: Metrics,
   ) {
     orchestrator.onSagaEnded(({ sagaId, definitionName, status, durationMs, failureReason }) => {
@@ -40,7 +46,9 @@ export class SagaRuntime implements OnApplicationBootstrap, OnApplicationShutdow
     this.orchestrator.startRecovery(this.env.SAGA_RECOVERY_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the connections close, and after the handlers in flight (which start sagas) are done.
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain.drain();
     await this.orchestrator.stop();
   }
 }

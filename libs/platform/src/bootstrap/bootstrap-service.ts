@@ -4,6 +4,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { BaseEnv } from '../config/base.env';
 import { RpcErrorFilter } from '../errors/rpc-error.filter';
 import { ensureDeadLetterQueue } from '../messaging/dead-letter-queue';
+import { MessageDrain } from '../messaging/message-drain';
 import { RmqAckInterceptor } from '../messaging/rmq-ack.interceptor';
 import { queueName, rmqServerOptions } from '../messaging/rmq.options';
 
@@ -42,7 +43,7 @@ export async function bootstrapService(
   // Global enhancers are read when the microservice is connected, so they come first.
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
-  app.useGlobalInterceptors(new RmqAckInterceptor());
+  app.useGlobalInterceptors(new RmqAckInterceptor(app.get(MessageDrain)));
   app.connectMicroservice(transport, { inheritAppConfig: true });
 
   await app.startAllMicroservices();

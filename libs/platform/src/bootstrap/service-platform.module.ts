@@ -5,6 +5,7 @@ import { EnvModule } from '../config/env.module';
 import { rpcCorrelationOptions } from '../context/correlation';
 import { ServiceHealthModule } from '../health/service-health.module';
 import { PingHandler, SERVICE_NAME } from '../health/ping.handler';
+import { MessageDrain } from '../messaging/message-drain';
 import { LoggingModule } from '../logging/logging.module';
 import { MetricsModule } from '../metrics/metrics.module';
 
@@ -24,8 +25,10 @@ export class ServicePlatformModule {
   }: ServicePlatformOptions<TEnv>): DynamicModule {
     return {
       module: ServicePlatformModule,
+      global: true,
       controllers: [PingHandler],
-      providers: [{ provide: SERVICE_NAME, useValue: service }],
+      providers: [{ provide: SERVICE_NAME, useValue: service }, MessageDrain],
+      exports: [MessageDrain],
       imports: [
         EnvModule.forRoot(env),
         ClsModule.forRoot(rpcCorrelationOptions()),

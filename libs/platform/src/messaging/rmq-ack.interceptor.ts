@@ -8,8 +8,9 @@ import {
 } from '@nestjs/common';
 import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
-import { Observable, tap } from 'rxjs';
+import { NEVER, Observable, tap } from 'rxjs';
 import { isDomainError } from '../errors/domain.error';
+import { MessageDrain } from './message-drain';
 
 function isExpectedOutcome(error: unknown): boolean {
   return isDomainError(error) || (error instanceof HttpException && error.getStatus() < 500);
@@ -26,6 +27,8 @@ function isExpectedOutcome(error: unknown): boolean {
 export class RmqAckInterceptor implements NestInterceptor {
   private readonly logger = new Logger(RmqAckInterceptor.name);
 
+  constructor(private readonly drain?: MessageDrain) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rpcContext =
       context.getType() === 'rpc' ? context.switchToRpc().getContext<unknown>() : undefined;
@@ -33,11 +36,15 @@ export class RmqAckInterceptor implements NestInterceptor {
 
     const channel = rpcContext.getChannelRef() as Channel;
     const message = rpcContext.getMessage() as Message;
+    // Shutting down: neither answer nor acknowledge; the broker hands it to another consumer.
+    if (this.drain?.isDraining) return NEVER;
+    const finished = this.drain?.track(channel, message);
     let settled = false;
     const settle = (action: () => void) => {
       if (settled) return;
       settled = true;
       action();
+      finished?.();
     };
 
     return next.handle().pipe(
