@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts the whole platform on this machine: infrastructure, a build of the four apps, and
-# the apps themselves with log lines prefixed per app. Database migrations run as each app
-# starts. Ctrl-C stops everything this script started, FerretDB included.
+# Starts the whole platform on this machine: infrastructure, then the four apps from source
+# (SWC compiles on the fly: no build step to wait for), with log lines prefixed per app.
+# Database migrations run as each app starts. Ctrl-C stops everything this script started,
+# FerretDB included. `npm run build` makes the production bundles the Dockerfile uses.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,9 +25,6 @@ stop_infra() {
 }
 trap stop_infra EXIT
 
-log "building the apps"
-npm run --silent build >&2
-
 # Development defaults; set your own in the environment (production refuses the JWT default).
 export NODE_ENV="${NODE_ENV:-development}"
 export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@shop.local}"
@@ -48,7 +46,7 @@ announce_when_ready() {
 announce_when_ready &
 
 npx concurrently --kill-others --names gateway,users,orders,payments --prefix-colors cyan,green,magenta,yellow \
-  "node dist/apps/gateway/main.js" \
-  "node dist/apps/users/main.js" \
-  "node dist/apps/orders/main.js" \
-  "node dist/apps/payments/main.js"
+  "node -r @swc-node/register apps/gateway/src/main.ts" \
+  "node -r @swc-node/register apps/users/src/main.ts" \
+  "node -r @swc-node/register apps/orders/src/main.ts" \
+  "node -r @swc-node/register apps/payments/src/main.ts"
