@@ -18,9 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Role, Roles } from '../users/users.dto';
-
-const trimmed = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() : value;
+import { trimmed } from '../common/transforms';
 
 export const OrderStatuses = ['PENDING', 'CONFIRMED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof OrderStatuses)[number];

@@ -11,9 +11,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-
-const trimmed = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() : value;
+import { trimmed } from '../common/transforms';
 
 export const MAX_PRICE_MINOR = 100_000_000;
 export const MAX_STOCK = 1_000_000;

@@ -1,12 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { trimmed } from '../common/transforms';
 
 export const Roles = ['customer', 'admin'] as const;
 export type Role = (typeof Roles)[number];
-
-const trimmed = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() : value;
 
 export class RegisterUserCommand {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
