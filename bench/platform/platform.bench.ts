@@ -617,7 +617,17 @@ async function runSaga(
 ): Promise<SagaReport> {
   const { load, mongo, target } = context;
   const ceilingTiming = { warmupMs: 1_000, durationMs: options.ceilingMs, concurrency: 16 };
-  const findCeiling = await load.run({
+  // Best of the rounds, like the read cases: the target should not drop because someone else
+  // was busy for those seconds.
+  const bestOf = async (job: LoadJob): Promise<LoadResult> => {
+    let best: LoadResult | undefined;
+    for (let round = 0; round < options.rounds; round += 1) {
+      const result = await load.run(job);
+      if (!best || result.perSecond > best.perSecond) best = result;
+    }
+    return best!;
+  };
+  const findCeiling = await bestOf({
     kind: 'mongo-find',
     mongoUrl: target.mongoUrl,
     database: target.ordersDatabase,
@@ -625,7 +635,7 @@ async function runSaga(
     ids: context.readIds,
     ...ceilingTiming,
   });
-  const ceiling = await load.run({
+  const ceiling = await bestOf({
     kind: 'mongo-update',
     mongoUrl: target.mongoUrl,
     database: context.scratchDatabase,
