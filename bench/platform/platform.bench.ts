@@ -215,7 +215,17 @@ function trimAppLogs(platform: ProcessPlatform): void {
   }
 }
 
+/** A benchmark's load is for this machine only: refuses any other host, before sending anything. */
+function assertLoopback(name: string, url: string): void {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host))
+    throw new Error(`${name} must point at this machine (127.0.0.1), not ${host}`);
+}
+
 async function startTarget(options: Options): Promise<Target> {
+  assertLoopback('BENCH_GATEWAY_URL', options.gatewayUrl);
+  for (const name of ['RABBITMQ_URL', 'MONGO_URL', 'POSTGRES_URL', 'FERRETDB_POSTGRES_URL'])
+    if (process.env[name]) assertLoopback(name, process.env[name]!);
   const external =
     options.mode === 'external' || (options.mode === 'auto' && (await answers(options.gatewayUrl)));
   if (external) {
