@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { connect } from 'amqplib';
 import { eventually } from './harness/eventually';
 import { ProcessPlatform } from './harness/process-platform';
 
@@ -7,6 +8,16 @@ async function statusOf(url: string): Promise<number> {
   const response = await fetch(url);
   await response.arrayBuffer();
   return response.status;
+}
+
+/** `rmq_queue_messages` of a scrape, by queue. */
+function queueDepths(metrics: string): Map<string, number> {
+  const depths = new Map<string, number>();
+  for (const [, labels, value] of metrics.matchAll(/^rmq_queue_messages\{(.*)\} (\d+)$/gm)) {
+    const queue = /queue="([^"]+)"/.exec(labels)?.[1];
+    if (queue) depths.set(queue, Number(value));
+  }
+  return depths;
 }
 
 describe('Operating the platform', () => {
@@ -65,6 +76,34 @@ describe('Operating the platform', () => {
     expect(metrics).toMatch(
       /http_request_duration_seconds_count\{service="gateway",method="GET",route="\/api\/products\/:id",status="404"\} [1-9]/,
     );
+  });
+
+  it('shows how many messages wait in a service queue and its dead-letter queue on /metrics', async () => {
+    const queue = `${platform.environment.queuePrefix}payments`;
+    const deadLetters = `${queue}.dead`;
+    const connection = await connect(platform.environment.variables.RABBITMQ_URL);
+    try {
+      const channel = await connection.createConfirmChannel();
+      for (const order of ['o-1', 'o-2', 'o-3'])
+        channel.sendToQueue(deadLetters, Buffer.from(JSON.stringify({ order })));
+      await channel.waitForConfirms();
+
+      const depths = await eventually(
+        async () => {
+          const scraped = queueDepths(
+            await (await fetch(`${platform.app('payments').url}/metrics`)).text(),
+          );
+          return scraped.get(deadLetters) === 3 ? scraped : undefined;
+        },
+        10_000,
+        'three dead letters on /metrics',
+      );
+
+      expect(depths.get(queue)).toEqual(expect.any(Number));
+      await channel.purgeQueue(deadLetters);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('answers health checks of each service for its database', async () => {

@@ -8,6 +8,7 @@ import { PingHandler, SERVICE_NAME } from '../health/ping.handler';
 import { MessageDrain } from '../messaging/message-drain';
 import { LoggingModule } from '../logging/logging.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { QueueDepthProbe } from '../metrics/queue-depth.probe';
 
 export interface ServicePlatformOptions<TEnv extends BaseEnv> {
   service: string;
@@ -27,7 +28,7 @@ export class ServicePlatformModule {
       module: ServicePlatformModule,
       global: true,
       controllers: [PingHandler],
-      providers: [{ provide: SERVICE_NAME, useValue: service }, MessageDrain],
+      providers: [{ provide: SERVICE_NAME, useValue: service }, MessageDrain, QueueDepthProbe],
       exports: [MessageDrain],
       imports: [
         EnvModule.forRoot(env),

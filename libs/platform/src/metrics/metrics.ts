@@ -10,6 +10,11 @@ const breakerStateValues: Record<string, number> = {
   ISOLATED: 2,
 };
 
+export interface QueueDepth {
+  queue: string;
+  messages: number;
+}
+
 /** One app's Prometheus registry and the instruments every app shares. */
 export class Metrics {
   readonly registry = new Registry();
@@ -61,9 +66,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private queueSources: (() => Promise<QueueDepth[]>)[] = [];
+
+  readonly queueMessages = new Gauge({
+    name: 'rmq_queue_messages',
+    help: 'Messages waiting in a queue of the app (its own and its dead-letter queue), read from the broker at scrape time',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      // A queue the broker could not tell about is left out rather than shown stale.
+      this.queueMessages.reset();
+      for (const source of this.queueSources) {
+        for (const { queue, messages } of await source())
+          this.queueMessages.set({ queue }, messages);
+      }
+    },
+  });
+
   /** Reports these breakers' states in `circuit_breaker_state` on every scrape. */
   trackBreakers(source: () => Iterable<{ name: string; state: string }>): void {
     this.breakerSources.push(source);
+  }
+
+  /** Reports these queues' depths in `rmq_queue_messages` on every scrape. */
+  trackQueues(source: () => Promise<QueueDepth[]>): void {
+    this.queueSources.push(source);
   }
 
   constructor(service: string) {
