@@ -1,3 +1,5 @@
+import { DomainEventsTap } from './harness/domain-events-tap';
+import { eventually } from './harness/eventually';
 import { ProcessPlatform } from './harness/process-platform';
 import { ShopApi } from './harness/shop-api';
 import { checkShopInvariants, healthyShop } from './harness/shop-invariants';
@@ -8,6 +10,7 @@ describe('Placing and cancelling orders', () => {
   let platform: ProcessPlatform;
   let shopAdmin: ShopApi;
   let customer: ShopApi;
+  let events: DomainEventsTap;
 
   beforeAll(async () => {
     platform = await ProcessPlatform.start({
@@ -18,9 +21,11 @@ describe('Placing and cancelling orders', () => {
     const api = new ShopApi(platform.gatewayUrl);
     shopAdmin = await api.logIn(admin.email, admin.password);
     customer = await api.signUp('grace@example.com');
+    events = await DomainEventsTap.open(platform.environment);
   });
 
   afterAll(async () => {
+    await events?.close();
     await platform?.stop();
   });
 
@@ -159,6 +164,44 @@ describe('Placing and cancelling orders', () => {
     });
     expect(payments.body).toEqual([expect.objectContaining({ status: 'REFUNDED' })]);
     expect(stock).toBe(4);
+  });
+
+  it("announces an order's capture and refund as payment events, under each request's correlation id", async () => {
+    const product = await shopAdmin.createProduct(3, 2_000);
+    const placed = await customer.placeOrder(product.id, 1, 'tok_visa', {
+      'X-Request-Id': 'place-order-7',
+    });
+    const orderId = placed.body.id;
+    await customer.finalOrder(orderId);
+    await customer.request('POST', `/api/orders/${orderId}/cancel`, undefined, {
+      'X-Request-Id': 'cancel-order-7',
+    });
+    await customer.finalOrder(orderId);
+
+    const paymentEvents = await eventually(
+      () => {
+        const published = events
+          .about('orderId', orderId)
+          .filter((event) => event.pattern.startsWith('payment.'));
+        return published.length >= 2 ? published : undefined;
+      },
+      10_000,
+      'the capture and the refund to be announced',
+    );
+
+    const money = {
+      paymentId: expect.any(String),
+      orderId,
+      userId: placed.body.userId,
+      amountMinor: 2_000,
+      currency: 'EUR',
+      invoiceNumber: expect.stringMatching(/^INV-\d{6,}$/),
+    };
+    expect(paymentEvents).toEqual([
+      { pattern: 'payment.captured.v1', data: money, correlationId: 'place-order-7' },
+      { pattern: 'payment.refunded.v1', data: money, correlationId: 'cancel-order-7' },
+    ]);
+    expect(paymentEvents[1].data).toEqual(paymentEvents[0].data);
   });
 
   it("answers another user's order with 404, for reading and for cancelling", async () => {

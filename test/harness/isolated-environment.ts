@@ -85,6 +85,7 @@ export async function createIsolatedEnvironment(): Promise<IsolatedEnvironment> 
         await channel.deleteQueue(`${queuePrefix}${service}`);
         await channel.deleteQueue(`${queuePrefix}${service}.dead`);
       }
+      await channel.deleteExchange(`${queuePrefix}shop.events`);
       await connection.close();
     },
   };

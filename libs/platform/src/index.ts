@@ -24,3 +24,4 @@ export * from './messaging/service-clients.module';
 export * from './bootstrap/bootstrap-service';
 export * from './bootstrap/run-app';
 export * from './bootstrap/service-platform.module';
+export * from './scheduling/periodic-task';

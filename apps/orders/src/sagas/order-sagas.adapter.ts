@@ -39,9 +39,14 @@ export class OrderSagasAdapter extends OrderSagas {
   }
 
   async startCancellation(orderId: string): Promise<void> {
-    await this.orchestrator.start(CANCEL_ORDER_SAGA, await this.sagaData(orderId), {
-      id: cancellationSagaId(orderId),
-    });
+    const data = await this.sagaData(orderId);
+    // The refund acts for the cancel request: its log lines and events trace back to that one.
+    const cancelRequestId = this.cls.isActive() ? this.cls.getId() : undefined;
+    await this.orchestrator.start(
+      CANCEL_ORDER_SAGA,
+      { ...data, correlationId: cancelRequestId ?? data.correlationId },
+      { id: cancellationSagaId(orderId) },
+    );
   }
 
   async stepsOf(orderIds: string[]): Promise<Map<string, SagaStepView[]>> {

@@ -1,5 +1,6 @@
 import { SafeTypeOrmLogger } from '@shop/platform';
 import { DataSourceOptions } from 'typeorm';
+import { PaymentEventEntity } from '../events/payment-event.entity';
 import { InvoiceEntity } from '../invoices/invoice.entity';
 import { PaymentEntity } from '../payments/payment.entity';
 import { paymentsMigrations } from './migrations';
@@ -8,7 +9,7 @@ export function paymentsDataSourceOptions(url: string): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: [PaymentEntity, InvoiceEntity],
+    entities: [PaymentEntity, InvoiceEntity, PaymentEventEntity],
     migrations: paymentsMigrations,
     // Schema changes are migrations, applied at start-up, never `synchronize`.
     migrationsRun: true,

@@ -33,18 +33,32 @@ export class InvoicesService {
     @InjectRepository(InvoiceEntity) private readonly invoices: Repository<InvoiceEntity>,
   ) {}
 
-  /** Runs in the capture's transaction: the payment is captured and invoiced together or not at all. */
-  async issue(manager: EntityManager, subject: InvoiceSubject): Promise<void> {
-    await manager.insert(InvoiceEntity, { ...subject, refundedAt: null });
+  /**
+   * Runs in the capture's transaction: the payment is captured and invoiced together or not at
+   * all. Answers the invoice's number.
+   */
+  async issue(manager: EntityManager, subject: InvoiceSubject): Promise<string> {
+    const { raw } = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(InvoiceEntity)
+      .values({ ...subject, refundedAt: null })
+      .returning(['number'])
+      .execute();
+    return (raw as { number: string }[])[0].number;
   }
 
-  /** Runs in the refund's transaction. The invoice stays; it now counts as credited. */
-  async markRefunded(manager: EntityManager, paymentId: string): Promise<void> {
+  /**
+   * Runs in the refund's transaction. The invoice stays; it now counts as credited. Answers the
+   * invoice's number.
+   */
+  async markRefunded(manager: EntityManager, paymentId: string): Promise<string> {
     await manager.update(
       InvoiceEntity,
       { paymentId, refundedAt: IsNull() },
       { refundedAt: () => 'now()' },
     );
+    return (await manager.findOneByOrFail(InvoiceEntity, { paymentId })).number;
   }
 
   async list({ userId }: ListInvoicesQuery): Promise<InvoiceView[]> {

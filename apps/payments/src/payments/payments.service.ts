@@ -5,13 +5,15 @@ import {
   CapturePaymentCommand,
   ErrorCodes,
   ListPaymentsQuery,
+  PaymentEvents,
   PaymentView,
   RefundPaymentCommand,
   VoidPaymentCommand,
 } from '@shop/contracts';
 import { DomainError } from '@shop/platform';
 import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
-import { InvoicesService } from '../invoices/invoices.service';
+import { PaymentEventsOutbox } from '../events/payment-events.outbox';
+import { InvoiceSubject, InvoicesService } from '../invoices/invoices.service';
 import {
   AuthorizationResult,
   PAYMENT_PROCESSOR,
@@ -53,6 +55,17 @@ function chargedPaymentOf(payment: PaymentEntity): ChargedPayment {
     );
   }
   return { id, orderId, userId, amountMinor, currency, processorReference };
+}
+
+/** What an invoice and a payment event name of a charged payment. */
+function billedPaymentOf({
+  id,
+  orderId,
+  userId,
+  amountMinor,
+  currency,
+}: ChargedPayment): InvoiceSubject {
+  return { paymentId: id, orderId, userId, amountMinor, currency };
 }
 
 function outcomeOf(
@@ -106,6 +119,7 @@ export class PaymentsService {
     @InjectRepository(PaymentEntity) private readonly payments: Repository<PaymentEntity>,
     @Inject(PAYMENT_PROCESSOR) private readonly processor: PaymentProcessor,
     private readonly invoices: InvoicesService,
+    private readonly events: PaymentEventsOutbox,
   ) {}
 
   /**
@@ -155,13 +169,9 @@ export class PaymentsService {
         currency: charged.currency,
       });
       await manager.update(PaymentEntity, { id: payment.id }, { status: 'CAPTURED' });
-      await this.invoices.issue(manager, {
-        paymentId: charged.id,
-        orderId: charged.orderId,
-        userId: charged.userId,
-        amountMinor: charged.amountMinor,
-        currency: charged.currency,
-      });
+      const billed = billedPaymentOf(charged);
+      const invoiceNumber = await this.invoices.issue(manager, billed);
+      await this.events.record(manager, PaymentEvents.captured, { ...billed, invoiceNumber });
       return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
     });
     return toPaymentView(captured);
@@ -214,7 +224,11 @@ export class PaymentsService {
         { id: payment.id },
         { status: 'REFUNDED', statusReason: reason ?? null },
       );
-      await this.invoices.markRefunded(manager, payment.id);
+      const invoiceNumber = await this.invoices.markRefunded(manager, payment.id);
+      await this.events.record(manager, PaymentEvents.refunded, {
+        ...billedPaymentOf(charged),
+        invoiceNumber,
+      });
       return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
     });
     return toPaymentView(refunded);

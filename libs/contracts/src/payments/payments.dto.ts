@@ -180,3 +180,14 @@ export class InvoiceView {
   })
   refundedAt?: string;
 }
+
+/** Body of `payment.captured.v1` and `payment.refunded.v1`; consumers dedupe on paymentId + event. */
+export interface PaymentEvent {
+  paymentId: string;
+  orderId: string;
+  userId: string;
+  amountMinor: number;
+  currency: string;
+  /** The invoice of a capture; a refund credits the same one. */
+  invoiceNumber: string;
+}

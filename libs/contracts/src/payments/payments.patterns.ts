@@ -16,4 +16,10 @@ export const PaymentsCommandEvents = {
   voidRequested: 'payments.void-requested.v1',
 } as const;
 
+/** Domain events the payments service publishes once money moved (see `PaymentEvent`). */
+export const PaymentEvents = {
+  captured: 'payment.captured.v1',
+  refunded: 'payment.refunded.v1',
+} as const;
+
 export const PAYMENTS_SERVICE = 'payments';

@@ -1,12 +1,18 @@
+import { FactoryProvider } from '@nestjs/common';
 import {
   ClientProxy,
   ClientProxyFactory,
   RmqRecordBuilder,
   Transport,
 } from '@nestjs/microservices';
+import { timeout } from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
 import { lastValueFrom } from 'rxjs';
+import { BaseEnv } from '../config/base.env';
 import { RequestContext, outgoingHeaders } from '../context/correlation';
+
+// A relay must not wait on a broker that is gone: it gives up, rolls back and tries again.
+const PUBLISH_DEADLINE_MS = 5_000;
 
 /** The topic exchange domain events are published to; consumers bind their own queues. */
 export function domainEventsExchange(queuePrefix: string): string {
@@ -15,10 +21,12 @@ export function domainEventsExchange(queuePrefix: string): string {
 
 /**
  * Publishes domain events (`order.confirmed.v1`, ...) to a durable topic exchange with the
- * event's pattern as routing key, as persistent messages.
+ * event's pattern as routing key, as persistent messages. `publish` resolves once the broker
+ * confirmed the message.
  */
 export class DomainEventPublisher {
   private readonly client: ClientProxy;
+  private readonly deadline = timeout(PUBLISH_DEADLINE_MS);
 
   constructor(
     url: string,
@@ -42,10 +50,20 @@ export class DomainEventPublisher {
     const headers = outgoingHeaders(this.cls);
     if (correlationId) headers['x-correlation-id'] = correlationId;
     const record = new RmqRecordBuilder(payload).setOptions({ headers }).build();
-    await lastValueFrom(this.client.emit(pattern, record), { defaultValue: undefined });
+    await this.deadline.execute(() =>
+      lastValueFrom(this.client.emit(pattern, record), { defaultValue: undefined }),
+    );
   }
 
   close(): Promise<void> {
     return this.client.close();
   }
 }
+
+/** The app's publisher, on the broker and queue prefix of its env; close it on shutdown. */
+export const domainEventPublisherProvider: FactoryProvider<DomainEventPublisher> = {
+  provide: DomainEventPublisher,
+  inject: [BaseEnv, ClsService],
+  useFactory: (env: BaseEnv, cls: ClsService<RequestContext>) =>
+    new DomainEventPublisher(env.RABBITMQ_URL, env.RMQ_QUEUE_PREFIX, cls),
+};
