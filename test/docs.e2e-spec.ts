@@ -41,11 +41,11 @@ const restApi: DocumentedRoute[] = [
   { method: 'post', path: '/api/products', who: 'admin', errors: [400, 401, 403] },
   { method: 'patch', path: '/api/products/{id}', who: 'admin', errors: [400, 401, 403, 404] },
   { method: 'post', path: '/api/orders', who: 'user', errors: [400, 401] },
-  { method: 'get', path: '/api/orders', who: 'user', errors: [401] },
+  { method: 'get', path: '/api/orders', who: 'user', errors: [400, 401] },
   { method: 'get', path: '/api/orders/{id}', who: 'user', errors: [400, 401, 404] },
   { method: 'post', path: '/api/orders/{id}/cancel', who: 'user', errors: [400, 401, 404, 409] },
   { method: 'get', path: '/api/payments', who: 'user', errors: [400, 401] },
-  { method: 'get', path: '/api/invoices', who: 'user', errors: [401] },
+  { method: 'get', path: '/api/invoices', who: 'user', errors: [400, 401] },
   { method: 'get', path: '/health', who: 'anyone', errors: [] },
   { method: 'get', path: '/health/ready', who: 'anyone', errors: [503] },
 ];

@@ -216,6 +216,26 @@ describe('Placing and cancelling orders', () => {
     expect(cancel.status).toBe(404);
   });
 
+  it.each(['/api/orders', '/api/payments', '/api/invoices'])(
+    'pages %s with limit and offset, newest first, and refuses a limit above 100',
+    async (path) => {
+      const all = await customer.request<{ id: string }[]>('GET', `${path}?limit=100`);
+      const firstPage = await customer.request<{ id: string }[]>('GET', `${path}?limit=2`);
+      const secondPage = await customer.request<{ id: string }[]>(
+        'GET',
+        `${path}?limit=2&offset=2`,
+      );
+      const tooLarge = await customer.request('GET', `${path}?limit=101`);
+
+      expect(all.body.length).toBeGreaterThan(4);
+      expect([...firstPage.body, ...secondPage.body].map(({ id }) => id)).toEqual(
+        all.body.slice(0, 4).map(({ id }) => id),
+      );
+      expect(tooLarge.status).toBe(400);
+      expect(JSON.stringify(tooLarge.body)).toContain('limit must not be greater than 100');
+    },
+  );
+
   it('keeps every invariant over all of the above', async () => {
     const report = await checkShopInvariants(platform.environment);
 

@@ -1,6 +1,7 @@
 export * from './common/error-codes';
 export * from './common/health.patterns';
 export * from './common/message-headers';
+export * from './common/page.query';
 export * from './common/rpc-sender';
 export * from './users/users.patterns';
 export * from './users/users.dto';

@@ -6,7 +6,13 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { InvoiceView, ListPaymentsFilter, PaymentView, PaymentsClient } from '@shop/contracts';
+import {
+  InvoiceView,
+  ListInvoicesFilter,
+  ListPaymentsFilter,
+  PaymentView,
+  PaymentsClient,
+} from '@shop/contracts';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ErrorResponse } from '../docs/error-response';
@@ -35,7 +41,11 @@ export class BillingController {
 
   @Get('invoices')
   @ApiOkResponse({ type: [InvoiceView] })
-  listInvoices(@CurrentUser() user: AuthenticatedUser): Promise<InvoiceView[]> {
-    return this.payments.listInvoices({ userId: user.id });
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  listInvoices(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() page: ListInvoicesFilter,
+  ): Promise<InvoiceView[]> {
+    return this.payments.listInvoices({ ...page, userId: user.id });
   }
 }

@@ -7,6 +7,7 @@ import {
   HttpStatus,
   Param,
   Post,
+  Query,
   Res,
   UseGuards,
 } from '@nestjs/common';
@@ -22,7 +23,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { OrderView, OrdersClient, PlaceOrderBody } from '@shop/contracts';
+import { ListOrdersFilter, OrderView, OrdersClient, PlaceOrderBody } from '@shop/contracts';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
@@ -84,8 +85,12 @@ export class OrdersController {
     type: [OrderView],
     description: 'Own orders, newest first (all orders for admins)',
   })
-  list(@CurrentUser() user: AuthenticatedUser): Promise<OrderView[]> {
-    return this.orders.list({ requester: requesterOf(user) });
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() page: ListOrdersFilter,
+  ): Promise<OrderView[]> {
+    return this.orders.list({ ...page, requester: requesterOf(user) });
   }
 
   @Get(':id')

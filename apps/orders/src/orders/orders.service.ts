@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import {
   CancelOrderCommand,
+  DEFAULT_PAGE_SIZE,
   ErrorCodes,
   GetOrderQuery,
   ListOrdersQuery,
@@ -18,7 +19,6 @@ import { OrderSagas } from './order-sagas.port';
 import { Order, OrderDocument, OrderItem } from './order.schema';
 
 const DUPLICATE_KEY = 11000;
-const LIST_LIMIT = 100;
 
 function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;
@@ -118,9 +118,18 @@ export class OrdersService {
     return this.view(await this.getVisible(orderId, requester));
   }
 
-  async list({ requester }: ListOrdersQuery): Promise<OrderView[]> {
+  async list({
+    requester,
+    limit = DEFAULT_PAGE_SIZE,
+    offset = 0,
+  }: ListOrdersQuery): Promise<OrderView[]> {
     const filter = requester.role === 'admin' ? {} : { userId: requester.userId };
-    const orders = await this.orders.find(filter).sort({ _id: -1 }).limit(LIST_LIMIT).lean();
+    const orders = await this.orders
+      .find(filter)
+      .sort({ _id: -1 })
+      .skip(offset)
+      .limit(limit)
+      .lean();
     const steps = await this.sagas.stepsOf(orders.map((order) => order._id.toHexString()));
     return orders.map((order) => toOrderView(order, steps.get(order._id.toHexString())));
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { InvoiceView, ListInvoicesQuery } from '@shop/contracts';
+import { DEFAULT_PAGE_SIZE, InvoiceView, ListInvoicesQuery } from '@shop/contracts';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { InvoiceEntity } from './invoice.entity';
 
@@ -61,10 +61,16 @@ export class InvoicesService {
     return (await manager.findOneByOrFail(InvoiceEntity, { paymentId })).number;
   }
 
-  async list({ userId }: ListInvoicesQuery): Promise<InvoiceView[]> {
+  async list({
+    userId,
+    limit = DEFAULT_PAGE_SIZE,
+    offset = 0,
+  }: ListInvoicesQuery): Promise<InvoiceView[]> {
     const invoices = await this.invoices.find({
       where: { userId },
       order: { issuedAt: 'DESC', number: 'DESC' },
+      take: limit,
+      skip: offset,
     });
     return invoices.map(toInvoiceView);
   }

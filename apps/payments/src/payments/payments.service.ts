@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   AuthorizePaymentCommand,
   CapturePaymentCommand,
+  DEFAULT_PAGE_SIZE,
   ErrorCodes,
   ListPaymentsQuery,
   PaymentEvents,
@@ -234,10 +235,17 @@ export class PaymentsService {
     return toPaymentView(refunded);
   }
 
-  async list({ userId, orderId }: ListPaymentsQuery): Promise<PaymentView[]> {
+  async list({
+    userId,
+    orderId,
+    limit = DEFAULT_PAGE_SIZE,
+    offset = 0,
+  }: ListPaymentsQuery): Promise<PaymentView[]> {
     const payments = await this.payments.find({
       where: { userId, ...(orderId !== undefined && { orderId }) },
       order: { createdAt: 'DESC', id: 'ASC' },
+      take: limit,
+      skip: offset,
     });
     return payments.map(toPaymentView);
   }

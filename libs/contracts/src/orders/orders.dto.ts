@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { Role, Roles } from '../users/users.dto';
 import { trimmed } from '../common/transforms';
+import { PageQuery } from '../common/page.query';
 
 export const OrderStatuses = ['PENDING', 'CONFIRMED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof OrderStatuses)[number];
@@ -127,7 +128,10 @@ export class GetOrderQuery {
   requester: Requester;
 }
 
-export class ListOrdersQuery {
+/** Query string of `GET /api/orders`. */
+export class ListOrdersFilter extends PageQuery {}
+
+export class ListOrdersQuery extends ListOrdersFilter {
   @ValidateNested()
   @Type(() => Requester)
   requester: Requester;

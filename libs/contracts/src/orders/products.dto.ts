@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsInt,
   IsMongoId,
@@ -12,6 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { trimmed } from '../common/transforms';
+import { PageQuery } from '../common/page.query';
 
 export const MAX_PRICE_MINOR = 100_000_000;
 export const MAX_STOCK = 1_000_000;
@@ -86,22 +87,7 @@ export class GetProductQuery {
   productId: string;
 }
 
-export class ListProductsQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-}
+export class ListProductsQuery extends PageQuery {}
 
 export class ProductView {
   @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60718' })

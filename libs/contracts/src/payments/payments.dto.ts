@@ -10,6 +10,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { PageQuery } from '../common/page.query';
 
 export const PaymentStatuses = [
   'AUTHORIZED',
@@ -90,7 +91,7 @@ export class RefundPaymentCommand extends PaymentCommand {
 }
 
 /** Query string of `GET /api/payments`: unknown fields are refused. */
-export class ListPaymentsFilter {
+export class ListPaymentsFilter extends PageQuery {
   @ApiPropertyOptional({ example: '674a1f0c9d3e2b0012345678', minLength: 1, maxLength: 64 })
   @IsOptional()
   @IsString()
@@ -104,7 +105,10 @@ export class ListPaymentsQuery extends ListPaymentsFilter {
   userId: string;
 }
 
-export class ListInvoicesQuery {
+/** Query string of `GET /api/invoices`. */
+export class ListInvoicesFilter extends PageQuery {}
+
+export class ListInvoicesQuery extends ListInvoicesFilter {
   @IsUUID()
   userId: string;
 }
