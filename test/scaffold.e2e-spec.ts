@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
 import { HealthPatterns } from '@shop/contracts';
 import { rmqClientOptions } from '@shop/platform';
-import { connect } from 'amqplib';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -17,15 +16,19 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MongoClient } from 'mongodb';
-import { Client } from 'pg';
 import { lastValueFrom, timeout } from 'rxjs';
 import { eventually } from './harness/eventually';
+import {
+  deleteBrokerObjects,
+  dropMongoDatabase,
+  mongoUrl,
+  onPostgres,
+  postgresAdminUrl,
+  rabbitmqUrl,
+  withDatabase,
+} from './harness/isolated-environment';
 
 const repositoryRoot = join(__dirname, '..');
-const postgresAdminUrl = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
 const runId = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const queuePrefix = `${runId}.`;
 const generated = ['reviews', 'catalog-search'] as const;
@@ -100,22 +103,6 @@ function fingerprint(workspace: string): string {
   };
   visit(workspace);
   return hash.digest('hex');
-}
-
-async function onPostgres(statement: string): Promise<void> {
-  const client = new Client({ connectionString: postgresAdminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 /** A generated service started from source in the copy, as test/harness/app-process.ts does. */
@@ -373,16 +360,8 @@ describe('npm run new:service', () => {
     afterAll(async () => {
       await Promise.all(running.map((service) => service.stop()));
       await onPostgres(`DROP DATABASE IF EXISTS "${reviewsDatabase}" WITH (FORCE)`);
-      const mongo = await MongoClient.connect(mongoUrl, { serverSelectionTimeoutMS: 5_000 });
-      await mongo.db(catalogSearchDatabase).dropDatabase();
-      await mongo.close();
-      const connection = await connect(rabbitmqUrl);
-      const channel = await connection.createChannel();
-      for (const service of generated) {
-        await channel.deleteQueue(`${queuePrefix}${service}`);
-        await channel.deleteQueue(`${queuePrefix}${service}.dead`);
-      }
-      await connection.close();
+      await dropMongoDatabase(catalogSearchDatabase);
+      await deleteBrokerObjects(queuePrefix, generated);
     }, 60_000);
 
     it('creates the database of reviews with the generated infra.sh wiring', async () => {

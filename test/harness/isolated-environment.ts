@@ -3,25 +3,53 @@ import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-const postgresAdminUrl = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
+export const postgresAdminUrl =
+  process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
 
 const services = ['users', 'orders', 'payments'] as const;
 
-function withDatabase(url: string, database: string): string {
+export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
 }
 
-async function onPostgres(statement: string): Promise<void> {
+export async function onPostgres(statement: string): Promise<void> {
   const client = new Client({ connectionString: postgresAdminUrl });
   await client.connect();
   try {
     await client.query(statement);
   } finally {
     await client.end();
+  }
+}
+
+export async function dropMongoDatabase(database: string): Promise<void> {
+  const mongo = await MongoClient.connect(mongoUrl, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await mongo.db(database).dropDatabase();
+  } finally {
+    await mongo.close();
+  }
+}
+
+/** The queues (and dead-letter queues) of these services, and the events exchange, of one run. */
+export async function deleteBrokerObjects(
+  queuePrefix: string,
+  services: readonly string[],
+): Promise<void> {
+  const connection = await connect(rabbitmqUrl);
+  try {
+    const channel = await connection.createChannel();
+    for (const service of services) {
+      await channel.deleteQueue(`${queuePrefix}${service}`);
+      await channel.deleteQueue(`${queuePrefix}${service}.dead`);
+    }
+    await channel.deleteExchange(`${queuePrefix}shop.events`);
+  } finally {
+    await connection.close();
   }
 }
 
@@ -76,17 +104,8 @@ export async function createIsolatedEnvironment(): Promise<IsolatedEnvironment> 
     async dispose() {
       await onPostgres(`DROP DATABASE IF EXISTS "${usersDatabase}" WITH (FORCE)`);
       await onPostgres(`DROP DATABASE IF EXISTS "${paymentsDatabase}" WITH (FORCE)`);
-      const mongo = await MongoClient.connect(mongoUrl, { serverSelectionTimeoutMS: 5_000 });
-      await mongo.db(mongoDatabase).dropDatabase();
-      await mongo.close();
-      const connection = await connect(rabbitmqUrl);
-      const channel = await connection.createChannel();
-      for (const service of services) {
-        await channel.deleteQueue(`${queuePrefix}${service}`);
-        await channel.deleteQueue(`${queuePrefix}${service}.dead`);
-      }
-      await channel.deleteExchange(`${queuePrefix}shop.events`);
-      await connection.close();
+      await dropMongoDatabase(mongoDatabase);
+      await deleteBrokerObjects(queuePrefix, services);
     },
   };
 }
