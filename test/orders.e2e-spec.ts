@@ -166,29 +166,43 @@ describe('Placing and cancelling orders', () => {
     expect(stock).toBe(4);
   });
 
-  it("announces an order's capture and refund as payment events, under each request's correlation id", async () => {
+  it("announces an order's confirmation, capture, cancellation and refund as events, under each request's correlation id", async () => {
     const product = await shopAdmin.createProduct(3, 2_000);
     const placed = await customer.placeOrder(product.id, 1, 'tok_visa', {
       'X-Request-Id': 'place-order-7',
     });
     const orderId = placed.body.id;
     await customer.finalOrder(orderId);
+    // At once, so the cancellation usually lands before the confirmation was announced.
     await customer.request('POST', `/api/orders/${orderId}/cancel`, undefined, {
       'X-Request-Id': 'cancel-order-7',
     });
     await customer.finalOrder(orderId);
 
-    const paymentEvents = await eventually(
+    const published = await eventually(
       () => {
-        const published = events
-          .about('orderId', orderId)
-          .filter((event) => event.pattern.startsWith('payment.'));
-        return published.length >= 2 ? published : undefined;
+        const about = events.about('orderId', orderId);
+        return about.length >= 4 ? about : undefined;
       },
       10_000,
-      'the capture and the refund to be announced',
+      'four events about the order',
     );
+    const ofOrder = published.filter((event) => event.pattern.startsWith('order.'));
+    const ofPayment = published.filter((event) => event.pattern.startsWith('payment.'));
 
+    const order = { orderId, userId: placed.body.userId, totalMinor: 2_000, currency: 'EUR' };
+    expect(ofOrder).toEqual([
+      {
+        pattern: 'order.confirmed.v1',
+        data: { ...order, status: 'CONFIRMED' },
+        correlationId: 'place-order-7',
+      },
+      {
+        pattern: 'order.cancelled.v1',
+        data: { ...order, status: 'CANCELLED', reason: 'Cancelled by the customer' },
+        correlationId: 'cancel-order-7',
+      },
+    ]);
     const money = {
       paymentId: expect.any(String),
       orderId,
@@ -197,11 +211,32 @@ describe('Placing and cancelling orders', () => {
       currency: 'EUR',
       invoiceNumber: expect.stringMatching(/^INV-\d{6,}$/),
     };
-    expect(paymentEvents).toEqual([
+    expect(ofPayment).toEqual([
       { pattern: 'payment.captured.v1', data: money, correlationId: 'place-order-7' },
       { pattern: 'payment.refunded.v1', data: money, correlationId: 'cancel-order-7' },
     ]);
-    expect(paymentEvents[1].data).toEqual(paymentEvents[0].data);
+    expect(ofPayment[1].data).toEqual(ofPayment[0].data);
+  });
+
+  it('announces a declined order as cancelled, with the reason, and no payment event', async () => {
+    const product = await shopAdmin.createProduct(3);
+    const placed = await customer.placeOrder(product.id, 1, 'tok_declined');
+    await customer.finalOrder(placed.body.id);
+
+    const [announced] = await eventually(
+      () => {
+        const about = events.about('orderId', placed.body.id);
+        return about.length > 0 ? about : undefined;
+      },
+      10_000,
+      'the cancellation to be announced',
+    );
+
+    expect(announced).toMatchObject({
+      pattern: 'order.cancelled.v1',
+      data: { status: 'CANCELLED', reason: expect.stringContaining('card_declined') },
+    });
+    expect(events.about('orderId', placed.body.id)).toHaveLength(1);
   });
 
   it("answers another user's order with 404, for reading and for cancelling", async () => {

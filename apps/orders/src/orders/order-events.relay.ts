@@ -1,24 +1,41 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { OrderEvent, OrderEvents } from '@shop/contracts';
-import { DomainEventPublisher } from '@shop/platform';
-import { Model } from 'mongoose';
-import { Order } from './order.schema';
+import { DomainEventPublisher, PeriodicTask } from '@shop/platform';
+import { Model, Types } from 'mongoose';
+import { Order, OrderOutboxEntry } from './order.schema';
 
 // A scan of the orders' outbox flag; once a second keeps events prompt and the store calm.
 const POLL_INTERVAL_MS = 1_000;
 const BATCH_SIZE = 50;
 
+/** The event as of the moment it happened: a confirmed order cancelled since was confirmed then. */
+function eventOf(order: Order & { _id: Types.ObjectId }, pattern: string): OrderEvent {
+  const status = pattern === OrderEvents.confirmed ? 'CONFIRMED' : 'CANCELLED';
+  return {
+    orderId: order._id.toHexString(),
+    userId: order.userId,
+    status,
+    totalMinor: order.totalMinor,
+    currency: order.currency,
+    ...(status === 'CANCELLED' && order.failureReason && { reason: order.failureReason }),
+  };
+}
+
 /**
- * Publishes `order.confirmed` / `order.cancelled` for orders whose status changed (the
- * `eventPending` outbox flag), then clears the flag. At least once: a crash between publish
- * and clear publishes again, so consumers dedupe on orderId + status.
+ * Publishes every event in the outbox of an order (`order.confirmed`, `order.cancelled`), in
+ * the order they happened, under the correlation id of the request that caused each, then
+ * removes them. At least once: a crash between publish and removal publishes again, so
+ * consumers dedupe on orderId + pattern.
  */
 @Injectable()
 export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OrderEventsRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly polling = new PeriodicTask(
+    'Publishing order events',
+    POLL_INTERVAL_MS,
+    () => this.relayPending(),
+    new Logger(OrderEventsRelay.name),
+  );
 
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
@@ -26,44 +43,34 @@ export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.relayPending()
-        .then(() => undefined)
-        .catch((error: unknown) =>
-          this.logger.warn(`Publishing order events failed; will retry: ${String(error)}`),
-        )
-        .finally(() => (this.running = undefined));
-    }, POLL_INTERVAL_MS);
+    this.polling.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.polling.stop();
     await this.publisher.close();
   }
 
   async relayPending(): Promise<number> {
     const pending = await this.orders.find({ eventPending: true }).limit(BATCH_SIZE).lean();
     for (const order of pending) {
-      if (order.status === 'PENDING') continue;
-      const event: OrderEvent = {
-        orderId: order._id.toHexString(),
-        userId: order.userId,
-        status: order.status,
-        totalMinor: order.totalMinor,
-        currency: order.currency,
-        ...(order.failureReason && { reason: order.failureReason }),
-      };
-      await this.publisher.publish(
-        order.status === 'CONFIRMED' ? OrderEvents.confirmed : OrderEvents.cancelled,
-        event,
-      );
-      // Only clear the flag for the status just announced; a newer change keeps it raised.
-      await this.orders.updateOne(
-        { _id: order._id, status: order.status, eventPending: true },
-        { $set: { eventPending: false } },
-      );
+      const announced = order.outbox ?? [];
+      for (const { pattern, correlationId } of announced)
+        await this.publisher.publish(pattern, eventOf(order, pattern), correlationId);
+      await this.remove(order._id, announced);
     }
     return pending.length;
+  }
+
+  /** Removes what was announced; an event pushed meanwhile stays, and with it the flag. */
+  private async remove(orderId: Types.ObjectId, announced: OrderOutboxEntry[]): Promise<void> {
+    const { modifiedCount } = await this.orders.updateOne(
+      announced.length > 0
+        ? { _id: orderId, outbox: announced }
+        : { _id: orderId, 'outbox.0': { $exists: false } },
+      { $set: { outbox: [], eventPending: false } },
+    );
+    if (modifiedCount === 0 && announced.length > 0)
+      await this.orders.updateOne({ _id: orderId }, { $pullAll: { outbox: announced } });
   }
 }

@@ -27,9 +27,18 @@ export class OrderStep {
   @Prop() error?: string;
 }
 
+/** An event the order still has to announce, with the request that caused it. */
+@Schema({ _id: false, versionKey: false })
+export class OrderOutboxEntry {
+  @Prop({ required: true }) pattern: string;
+  @Prop() correlationId?: string;
+}
+
 /**
- * An order with a snapshot of its prices. `eventPending` is the outbox: the status change and
- * the duty to announce it are written in one update, and the relay clears it once published.
+ * An order with a snapshot of its prices. `outbox` holds the events still to announce, in the
+ * order they happened: a status change pushes its event in the same update, and the relay
+ * removes what it published. `eventPending` is raised with every push, so the relay finds
+ * such orders by an equality our MongoDB stand-in pushes down to PostgreSQL.
  */
 @Schema({ collection: 'orders', timestamps: true, versionKey: false })
 export class Order {
@@ -50,6 +59,7 @@ export class Order {
   /** Set once the place-order saga exists; a sweeper starts sagas for orders left without. */
   @Prop({ default: false }) sagaStarted: boolean;
   @Prop({ type: [OrderStep], default: [] }) steps: OrderStep[];
+  @Prop({ type: [OrderOutboxEntry], default: [] }) outbox: OrderOutboxEntry[];
   @Prop({ default: false, index: true }) eventPending: boolean;
   createdAt: Date;
   updatedAt: Date;
