@@ -135,6 +135,11 @@ describe('Configuration', () => {
       'Invalid environment: JWT_SECRET must be at least 32 characters long.',
     ],
     [
+      'gateway',
+      { TRUST_PROXY: 'true' },
+      'Invalid environment: TRUST_PROXY must be a hop count (1) or proxy addresses and subnets (loopback, 10.0.0.0/8, ...).',
+    ],
+    [
       'orders',
       { MONGO_URL: 'http://example' },
       'Invalid environment: MONGO_URL must be a mongodb:// URL.',

@@ -52,6 +52,8 @@ describe('Security of the gateway', () => {
         ADMIN_EMAIL: admin.email,
         ADMIN_PASSWORD: admin.password,
         AUTH_RATE_LIMIT_PER_MINUTE: String(limitPerMinute),
+        // The test client is on loopback, like a reverse proxy on the same host.
+        TRUST_PROXY: 'loopback',
       });
       for (let attempt = 0; attempt < 2 * limitPerMinute; attempt += 1) {
         attempts.push(
@@ -100,6 +102,15 @@ describe('Security of the gateway', () => {
 
       expect(response.status).toBe(429);
       expect(response.body.accessToken).toBeUndefined();
+    });
+
+    it("counts a client behind a trusted proxy by its forwarded address, not the proxy's", async () => {
+      const fromAnotherClient = await request(platform.http)
+        .post('/api/auth/login')
+        .set('X-Forwarded-For', '203.0.113.7')
+        .send({ email: admin.email, password: 'one more guess' });
+
+      expect(fromAnotherClient.status).toBe(401);
     });
   });
 

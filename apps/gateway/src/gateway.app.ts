@@ -26,6 +26,8 @@ export async function createGatewayApp(): Promise<INestApplication> {
   });
   app.useLogger(app.get(PinoLogger));
   const env = app.get(GatewayEnv);
+  // Rate limits count per client address; behind a proxy that address is the proxy's own.
+  if (env.trustProxy !== undefined) app.set('trust proxy', env.trustProxy);
   // First, so that even a body the parser refuses is answered with them.
   app.use(securityHeaders());
   app.useBodyParser('json', jsonBodyOptions(env.HTTP_BODY_LIMIT_BYTES));

@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { AuthEnv } from '@shop/platform';
+
+const proxyAddress = String.raw`(loopback|linklocal|uniquelocal|[0-9A-Fa-f]*[.:][0-9A-Fa-f.:]*(/\d{1,3})?)`;
+const trustedProxies = new RegExp(String.raw`^(\d+|${proxyAddress}(\s*,\s*${proxyAddress})*)$`);
 
 export class GatewayEnv extends AuthEnv {
   @Type(() => Number)
@@ -22,4 +25,22 @@ export class GatewayEnv extends AuthEnv {
   @Min(1)
   @Max(10_000)
   AUTH_RATE_LIMIT_PER_MINUTE = 10;
+
+  /**
+   * Which peers may say who the client is in `X-Forwarded-For` (Express' `trust proxy`): a hop
+   * count or proxy addresses. Unset, the header is ignored; trusting everyone would let any
+   * client pick the address its rate limit counts against, so `true` is refused.
+   */
+  @IsOptional()
+  @Matches(trustedProxies, {
+    message:
+      'TRUST_PROXY must be a hop count (1) or proxy addresses and subnets (loopback, 10.0.0.0/8, ...)',
+  })
+  TRUST_PROXY?: string;
+
+  /** `TRUST_PROXY` as Express takes it: a number is a hop count, anything else addresses. */
+  get trustProxy(): number | string | undefined {
+    if (this.TRUST_PROXY === undefined) return undefined;
+    return /^\d+$/.test(this.TRUST_PROXY) ? Number(this.TRUST_PROXY) : this.TRUST_PROXY;
+  }
 }
