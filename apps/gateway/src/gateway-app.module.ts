@@ -20,8 +20,8 @@ import { UsersModule } from './users/users.module';
   imports: [
     EnvModule.forRoot(GatewayEnv),
     ClsModule.forRoot(httpCorrelationOptions()),
-    LoggingModule.forRoot('gateway'),
-    MetricsModule.forRoot('gateway'),
+    LoggingModule.forRoot('gateway', { hasMessageHandlers: false }),
+    MetricsModule.forRoot('gateway', { hasMessageHandlers: false }),
     ServiceClientsModule.register([
       { client: UsersClient, service: 'users' },
       { client: ProductsClient, service: 'orders' },
