@@ -25,6 +25,8 @@ export function httpCorrelationOptions(): ClsModuleOptions {
     middleware: {
       mount: true,
       generateId: true,
+      // We have no proxy providers; resolving none still costs a pass per request.
+      resolveProxyProviders: false,
       idGenerator: (request: { headers: Record<string, unknown> }) =>
         correlationIdFrom(request.headers[REQUEST_ID_HEADER]),
       setup: (
@@ -51,6 +53,8 @@ export function rpcCorrelationOptions(): ClsModuleOptions {
     interceptor: {
       mount: true,
       generateId: true,
+      // We have no proxy providers; resolving none still costs a pass per message.
+      resolveProxyProviders: false,
       idGenerator: (context: ExecutionContext) =>
         correlationIdFrom(headersOf(context)[MessageHeaders.correlationId]),
       setup: (cls: ClsService<RequestContext>, context: ExecutionContext) => {
