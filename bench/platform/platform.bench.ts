@@ -12,7 +12,8 @@
  * (default 2), --prewarm=<s> (one unmeasured pass over every case first, default 4; 0 skips),
  * --rounds=<n> (default 2), --concurrency=16,64, --orders=<n> (default 200),
  * --saga-concurrency=<n> (default 16), --paced=<s> (default 10), --poll=<ms> (default 100),
- * --only=get,list,const,amqp,saga (default all), --out=<file> (default bench/platform/results.md).
+ * --only=get,list,const,amqp,saga (default all), --out=<file> (default bench/platform/results.md),
+ * --log-level=<LOG_LEVEL of a self-hosted platform's apps> (default warn).
  * Environment: BENCH_GATEWAY_URL (http://127.0.0.1:3000), ADMIN_EMAIL, ADMIN_PASSWORD,
  * RABBITMQ_URL, MONGO_URL, ORDERS_MONGO_DB (external mode), FERRETDB_POSTGRES_URL.
  *
@@ -25,6 +26,7 @@ import { cpus, loadavg, platform as osPlatform, release, totalmem } from 'node:o
 import { join, relative } from 'node:path';
 import { connect } from 'amqplib';
 import { Db, MongoClient } from 'mongodb';
+import type { LogLevel } from '../../test/harness/app-process';
 import { ProcessPlatform } from '../../test/harness/process-platform';
 import { ShopApi } from '../../test/harness/shop-api';
 import { Classifier, cpuBetween, snapshot } from './cpu-sampler';
@@ -52,7 +54,10 @@ interface Options {
   pacedMs: number;
   pollMs: number;
   out: string;
+  logLevel: LogLevel;
 }
+
+const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 const caseGroups = ['get', 'list', 'const', 'amqp', 'saga'];
 
@@ -76,6 +81,9 @@ function parseOptions(argv: string[]): Options {
   const concurrencies = (flags.get('concurrency') ?? '16,64').split(',').map(Number);
   if (concurrencies.some((value) => !Number.isInteger(value) || value < 1 || value > 1_000))
     throw new Error('--concurrency takes integers from 1 to 1000, e.g. 16,64');
+  const logLevel = (flags.get('log-level') ?? 'warn') as LogLevel;
+  if (!logLevels.includes(logLevel))
+    throw new Error(`--log-level takes one of ${logLevels.join(', ')}, not ${logLevel}`);
   const mode = flags.has('self-hosted')
     ? 'self-hosted'
     : flags.has('external')
@@ -96,6 +104,7 @@ function parseOptions(argv: string[]): Options {
     pacedMs: number('paced', quick ? 4 : 10) * 1000,
     pollMs: number('poll', 100, 10),
     out: flags.get('out') ?? join(__dirname, 'results.md'),
+    logLevel,
   };
 }
 
@@ -241,19 +250,10 @@ async function startTarget(options: Options): Promise<Target> {
     };
   }
   console.log('[bench] starting an isolated platform (test/harness ProcessPlatform) ...');
-  // Today's harness runs the apps at LOG_LEVEL=log whatever the variables say, and ignores a
-  // third argument; a harness with a log level option (see bench/README.md) quiets them. The
-  // report says which it was, from the lines the apps wrote.
-  const start = ProcessPlatform.start as (
-    variables: Record<string, string>,
-    apps?: undefined,
-    options?: { logLevel: 'warn' },
-  ) => Promise<ProcessPlatform>;
-  const platform = await start.call(
-    ProcessPlatform,
+  const platform = await ProcessPlatform.start(
     { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword },
     undefined,
-    { logLevel: 'warn' },
+    { logLevel: options.logLevel },
   );
   const { environment } = platform;
   return {
@@ -387,11 +387,7 @@ function renderReport(
   );
   lines.push(
     target.mode === 'self-hosted'
-      ? `- mode: self-hosted: an isolated platform started by test/harness ProcessPlatform (own databases and queue prefix), apps run from source; ${
-          appLogs.infoLines > 1_000
-            ? `they logged at LOG_LEVEL=log (test/harness/app-process.ts forces it): ${fmt(appLogs.infoLines)} JSON lines into the bench process, about one per request and one per message`
-            : 'they ran at LOG_LEVEL=warn'
-        }`
+      ? `- mode: self-hosted: an isolated platform started by test/harness ProcessPlatform (own databases and queue prefix), apps run from source at LOG_LEVEL=${target.platform?.options.logLevel ?? 'log'}; they wrote ${fmt(appLogs.infoLines)} info lines into the bench process`
       : `- mode: external: the platform at ${target.gatewayUrl} (database ${target.ordersDatabase})`,
   );
   lines.push(

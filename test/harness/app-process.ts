@@ -1,9 +1,40 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { eventually } from './eventually';
 
 export type AppName = 'gateway' | 'users' | 'orders' | 'payments';
+
+/** The apps' LOG_LEVEL values (BaseEnv). */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+export interface AppProcessOptions {
+  /**
+   * LOG_LEVEL of the app, whatever the variables say. Default 'log': tests read access and
+   * message lines (correlation ids, shutdown messages); a benchmark asks for 'warn'.
+   */
+  logLevel?: LogLevel;
+}
+
+const httpPortVariables: Record<AppName, string> = {
+  gateway: 'GATEWAY_PORT',
+  users: 'USERS_HTTP_PORT',
+  orders: 'ORDERS_HTTP_PORT',
+  payments: 'PAYMENTS_HTTP_PORT',
+};
+
+/** A port nobody listens on right now; the app binds it a moment later. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 const root = join(__dirname, '..', '..');
 
@@ -23,11 +54,13 @@ export interface LogLine {
 export class AppProcess {
   readonly lines: LogLine[] = [];
   private readonly exited: Promise<number | null>;
-  private port?: number;
 
   private constructor(
     readonly app: AppName,
     private readonly child: ChildProcess,
+    /** The app's own HTTP port (the gateway's API, a service's health endpoint). */
+    readonly httpPort: number,
+    readonly logLevel: LogLevel,
   ) {
     const reader = createInterface({ input: child.stdout! });
     reader.on('line', (line) => {
@@ -43,25 +76,32 @@ export class AppProcess {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static async start(app: AppName, variables: Record<string, string>): Promise<AppProcess> {
+  static async start(
+    app: AppName,
+    variables: Record<string, string>,
+    { logLevel = 'log' }: AppProcessOptions = {},
+  ): Promise<AppProcess> {
+    // Chosen here rather than port 0, so readiness does not depend on a line the log level
+    // may silence.
+    const httpPort = await freePort();
     const child = spawn(
       process.execPath,
       ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')],
       {
         cwd: root,
-        env: { ...process.env, ...variables, LOG_FORMAT: 'json', LOG_LEVEL: 'log' },
+        env: {
+          ...process.env,
+          ...variables,
+          [httpPortVariables[app]]: String(httpPort),
+          LOG_FORMAT: 'json',
+          LOG_LEVEL: logLevel,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    const started = new AppProcess(app, child);
+    const started = new AppProcess(app, child, httpPort, logLevel);
     await started.waitUntilListening();
     return started;
-  }
-
-  /** The app's own HTTP port (the gateway's API, a service's health endpoint). */
-  get httpPort(): number {
-    if (this.port === undefined) throw new Error(`${this.app} is not listening yet`);
-    return this.port;
   }
 
   get url(): string {
@@ -82,20 +122,27 @@ export class AppProcess {
     return this.exited;
   }
 
+  /** The app listens last, after its consumers are up: any HTTP answer means it is ready. */
   private async waitUntilListening(): Promise<void> {
-    const listening = /listening on port (\d+)/;
+    let hasExited = false;
     const exitedEarly = this.exited.then((code) => {
+      hasExited = true;
       const output = this.lines.map((line) => line.message ?? JSON.stringify(line)).join('\n');
       throw new Error(`${this.app} exited with ${code} before it was ready:\n${output}`);
     });
-    const line = await Promise.race([
-      this.waitForLine(
-        (candidate) => listening.test(candidate.message ?? ''),
-        30_000,
-        'that it listens',
-      ),
-      exitedEarly,
-    ]);
-    this.port = Number(listening.exec(line.message!)![1]);
+    const answers = eventually(
+      async () => {
+        if (hasExited) return false;
+        try {
+          await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2_000) });
+          return true;
+        } catch {
+          return undefined;
+        }
+      },
+      30_000,
+      `${this.app} to answer at ${this.url}/health`,
+    );
+    await Promise.race([answers, exitedEarly]);
   }
 }

@@ -1,4 +1,4 @@
-import { AppName, AppProcess } from './app-process';
+import { AppName, AppProcess, AppProcessOptions } from './app-process';
 import { IsolatedEnvironment, createIsolatedEnvironment } from './isolated-environment';
 
 /** All four apps as OS processes in one isolated environment, for kill, restart and log tests. */
@@ -8,17 +8,21 @@ export class ProcessPlatform {
   private constructor(
     readonly environment: IsolatedEnvironment,
     private readonly variables: Record<string, string>,
+    /** Applied to every app, restarted ones included. */
+    readonly options: AppProcessOptions,
   ) {}
 
   static async start(
     extraVariables: Record<string, string> = {},
     apps: AppName[] = ['users', 'orders', 'payments', 'gateway'],
+    options: AppProcessOptions = {},
   ): Promise<ProcessPlatform> {
     const environment = await createIsolatedEnvironment();
-    const platform = new ProcessPlatform(environment, {
-      ...environment.variables,
-      ...extraVariables,
-    });
+    const platform = new ProcessPlatform(
+      environment,
+      { ...environment.variables, ...extraVariables },
+      options,
+    );
     try {
       // Services first, concurrently; the gateway last, so its first requests find consumers.
       // All settle before a failure is raised, so none keeps running unnoticed.
@@ -46,7 +50,7 @@ export class ProcessPlatform {
   }
 
   async startApp(name: AppName): Promise<AppProcess> {
-    const app = await AppProcess.start(name, this.variables);
+    const app = await AppProcess.start(name, this.variables, this.options);
     this.apps.set(name, app);
     return app;
   }

@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { OrdersClient, PaymentsClient, ProductsClient, UsersClient } from '@shop/contracts';
 import {
   EnvModule,
+  HttpCorrelationModule,
   LoggingModule,
   MetricsModule,
   ServiceClientsModule,
-  httpCorrelationOptions,
 } from '@shop/platform';
-import { ClsModule } from 'nestjs-cls';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { CatalogModule } from './catalog/catalog.module';
@@ -19,9 +18,9 @@ import { UsersModule } from './users/users.module';
 @Module({
   imports: [
     EnvModule.forRoot(GatewayEnv),
-    ClsModule.forRoot(httpCorrelationOptions()),
-    LoggingModule.forRoot('gateway'),
-    MetricsModule.forRoot('gateway'),
+    HttpCorrelationModule,
+    LoggingModule.forRoot('gateway', { hasMessageHandlers: false }),
+    MetricsModule.forRoot('gateway', { hasMessageHandlers: false }),
     ServiceClientsModule.register([
       { client: UsersClient, service: 'users' },
       { client: ProductsClient, service: 'orders' },

@@ -22,6 +22,7 @@ export * from './messaging/rmq.options';
 export * from './messaging/service-client';
 export * from './messaging/service-clients.module';
 export * from './bootstrap/bootstrap-service';
+export * from './bootstrap/platform-module.options';
 export * from './bootstrap/run-app';
 export * from './bootstrap/service-platform.module';
 export * from './scheduling/periodic-task';

@@ -1,7 +1,19 @@
-import { ExecutionContext } from '@nestjs/common';
+import {
+  ExecutionContext,
+  Global,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+} from '@nestjs/common';
 import { RmqContext } from '@nestjs/microservices';
 import { MessageHeaders } from '@shop/contracts';
-import { ClsModuleOptions, ClsService, ClsStore } from 'nestjs-cls';
+import {
+  CLS_ID,
+  ClsModuleOptions,
+  ClsService,
+  ClsServiceManager,
+  ClsStore,
+} from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
 
 /** What every log line and outgoing message of a request carries. */
@@ -18,22 +30,38 @@ export function correlationIdFrom(candidate: unknown): string {
   return typeof candidate === 'string' && acceptableId.test(candidate) ? candidate : randomUUID();
 }
 
-/** nestjs-cls for the HTTP edge: take `X-Request-Id` or make one, and echo it back. */
-export function httpCorrelationOptions(): ClsModuleOptions {
-  return {
-    global: true,
-    middleware: {
-      mount: true,
-      generateId: true,
-      idGenerator: (request: { headers: Record<string, unknown> }) =>
-        correlationIdFrom(request.headers[REQUEST_ID_HEADER]),
-      setup: (
-        cls: ClsService,
-        _request: unknown,
-        response: { setHeader(name: string, value: string): void },
-      ) => response.setHeader(REQUEST_ID_HEADER, cls.getId()),
-    },
-  };
+/**
+ * The HTTP edge's correlation: take `X-Request-Id` or make one, echo it back, and run the rest
+ * of the request in its nestjs-cls context. Not `ClsModule.forRoot`: that also registers a
+ * global guard and interceptor that do nothing here, yet send every request through Nest's
+ * guard and rxjs interceptor chains; and its middleware awaits plugin and proxy hooks we
+ * don't use.
+ */
+export function httpCorrelationMiddleware(cls: ClsService<RequestContext>) {
+  return (
+    request: { headers: Record<string, unknown> },
+    response: { setHeader(name: string, value: string): void },
+    next: () => void,
+  ): void =>
+    cls.run(() => {
+      const correlationId = correlationIdFrom(request.headers[REQUEST_ID_HEADER]);
+      cls.set(CLS_ID, correlationId);
+      response.setHeader(REQUEST_ID_HEADER, correlationId);
+      next();
+    });
+}
+
+/** `ClsService` for every module, and the correlation middleware in front of every route. */
+@Global()
+@Module({
+  providers: [{ provide: ClsService, useValue: ClsServiceManager.getClsService() }],
+  exports: [ClsService],
+})
+export class HttpCorrelationModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // Where ClsModule.forRoot mounts its middleware on Express 5.
+    consumer.apply(httpCorrelationMiddleware(ClsServiceManager.getClsService())).forRoutes('/');
+  }
 }
 
 function headersOf(context: ExecutionContext): Record<string, unknown> {
@@ -51,6 +79,9 @@ export function rpcCorrelationOptions(): ClsModuleOptions {
     interceptor: {
       mount: true,
       generateId: true,
+      // We have no proxy providers nor plugins; resolving none still costs a pass per message.
+      resolveProxyProviders: false,
+      initializePlugins: false,
       idGenerator: (context: ExecutionContext) =>
         correlationIdFrom(headersOf(context)[MessageHeaders.correlationId]),
       setup: (cls: ClsService<RequestContext>, context: ExecutionContext) => {

@@ -2,7 +2,8 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClsService } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
-import type { Level } from 'pino';
+import pino, { type Level } from 'pino';
+import { PlatformModuleOptions } from '../bootstrap/platform-module.options';
 import { BaseEnv } from '../config/base.env';
 import { REQUEST_ID_HEADER, RequestContext } from '../context/correlation';
 import { MessageLoggingInterceptor } from './message-logging.interceptor';
@@ -27,52 +28,90 @@ export const redactedLogPaths = [
   '*.token',
 ];
 
+interface AccessLogRequest {
+  method?: string;
+  originalUrl?: string;
+  url?: string;
+}
+
+// Only what an access line needs: copying every header costs more than writing the line.
+const accessLineSerializers = {
+  req: (request: AccessLogRequest) => ({
+    method: request.method,
+    url: request.originalUrl ?? request.url,
+  }),
+  res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+  err: pino.stdSerializers.err,
+};
+
 /**
  * Structured JSON logs through pino, every line carrying the service name and, inside a
  * request or message, its correlation id and user; readable single lines in development.
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(service: string): DynamicModule {
+  static forRoot(
+    service: string,
+    { hasMessageHandlers = true }: PlatformModuleOptions = {},
+  ): DynamicModule {
     return {
       module: LoggingModule,
-      providers: [{ provide: APP_INTERCEPTOR, useClass: MessageLoggingInterceptor }],
+      providers: hasMessageHandlers
+        ? [{ provide: APP_INTERCEPTOR, useClass: MessageLoggingInterceptor }]
+        : [],
       imports: [
         LoggerModule.forRootAsync({
           inject: [BaseEnv, ClsService],
-          useFactory: (env: BaseEnv, cls: ClsService<RequestContext>) => ({
-            // Express 5 path syntax; the default '*' triggers a legacy-route warning.
-            forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-            pinoHttp: {
-              level: pinoLevels[env.LOG_LEVEL],
-              base: { service },
-              messageKey: 'message',
-              redact: redactedLogPaths,
-              mixin: () =>
-                cls.isActive() ? { correlationId: cls.getId(), userId: cls.get('userId') } : {},
-              // The access line is written after the request's context has ended.
-              customProps: (_request: unknown, response: { getHeader(name: string): unknown }) => ({
-                correlationId: response.getHeader(REQUEST_ID_HEADER),
-              }),
-              // Health probes every few seconds would drown the useful lines.
-              autoLogging: {
-                ignore: (request: { url?: string }) =>
-                  request.url?.startsWith('/health') === true || request.url === '/metrics',
-              },
-              quietReqLogger: true,
-              ...(env.logFormat === 'pretty' && {
-                transport: {
-                  target: 'pino-pretty',
-                  options: {
-                    singleLine: true,
-                    messageKey: 'message',
-                    ignore: 'pid,hostname,service,req,res,responseTime',
-                    translateTime: 'SYS:HH:MM:ss.l',
+          useFactory: (env: BaseEnv, cls: ClsService<RequestContext>) => {
+            const level = pinoLevels[env.LOG_LEVEL];
+            const logger = pino(
+              {
+                level,
+                base: { service },
+                messageKey: 'message',
+                redact: redactedLogPaths,
+                mixin: () =>
+                  cls.isActive() ? { correlationId: cls.getId(), userId: cls.get('userId') } : {},
+                ...(env.logFormat === 'pretty' && {
+                  transport: {
+                    target: 'pino-pretty',
+                    options: {
+                      singleLine: true,
+                      messageKey: 'message',
+                      ignore: 'pid,hostname,service,req,res,responseTime',
+                      translateTime: 'SYS:HH:MM:ss.l',
+                    },
                   },
+                }),
+              },
+              // A write per line is a syscall per request; pino flushes what is left on exit.
+              env.logFormat === 'pretty' ? undefined : pino.destination({ dest: 1, sync: false }),
+            );
+            const writesAccessLines = pino.levels.values[level] <= pino.levels.values.info;
+            return {
+              // Express 5 path syntax; the default '*' triggers a legacy-route warning. Above
+              // 'log' no access line is written, and the correlation id is nestjs-cls' work.
+              forRoutes: writesAccessLines ? [{ path: '{*path}', method: RequestMethod.ALL }] : [],
+              pinoHttp: {
+                logger,
+                serializers: accessLineSerializers,
+                wrapSerializers: false,
+                // The access line is written after the request's context has ended.
+                customProps: (
+                  _request: unknown,
+                  response: { getHeader(name: string): unknown },
+                ) => ({
+                  correlationId: response.getHeader(REQUEST_ID_HEADER),
+                }),
+                // Health probes every few seconds would drown the useful lines.
+                autoLogging: {
+                  ignore: (request: { url?: string }) =>
+                    request.url?.startsWith('/health') === true || request.url === '/metrics',
                 },
-              }),
-            },
-          }),
+                quietReqLogger: true,
+              },
+            };
+          },
         }),
       ],
     };

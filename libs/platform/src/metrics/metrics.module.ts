@@ -1,6 +1,7 @@
 import { Controller, DynamicModule, Get, Header, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { PlatformModuleOptions } from '../bootstrap/platform-module.options';
 import { Metrics } from './metrics';
 import { MessageMetricsInterceptor } from './metrics.interceptor';
 
@@ -19,14 +20,19 @@ class MetricsController {
 /** `GET /metrics` in Prometheus' text format, and the app's `Metrics` to record into. */
 @Module({})
 export class MetricsModule {
-  static forRoot(service: string): DynamicModule {
+  static forRoot(
+    service: string,
+    { hasMessageHandlers = true }: PlatformModuleOptions = {},
+  ): DynamicModule {
     return {
       module: MetricsModule,
       global: true,
       controllers: [MetricsController],
       providers: [
         { provide: Metrics, useValue: new Metrics(service) },
-        { provide: APP_INTERCEPTOR, useClass: MessageMetricsInterceptor },
+        ...(hasMessageHandlers
+          ? [{ provide: APP_INTERCEPTOR, useClass: MessageMetricsInterceptor }]
+          : []),
       ],
       exports: [Metrics],
     };
