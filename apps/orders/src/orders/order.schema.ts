@@ -58,3 +58,6 @@ export class Order {
 export type OrderDocument = HydratedDocument<Order>;
 export const OrderSchema = SchemaFactory.createForClass(Order);
 OrderSchema.index({ userId: 1, idempotencyKey: 1 }, { unique: true });
+// The unstarted-orders sweeper looks for old PENDING orders: on MongoDB it must not walk the
+// finished ones (our stand-in pushes the status equality down to PostgreSQL instead).
+OrderSchema.index({ status: 1, createdAt: 1 });
