@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { OrderStatus, OrderStatuses } from '@shop/contracts';
-import { HydratedDocument } from 'mongoose';
+import { HydratedDocument, Types } from 'mongoose';
 
 @Schema({ _id: false, versionKey: false })
 export class OrderItem {
@@ -56,6 +56,8 @@ export class Order {
 }
 
 export type OrderDocument = HydratedDocument<Order>;
+/** An order as read with `lean()`. */
+export type StoredOrder = Order & { _id: Types.ObjectId };
 export const OrderSchema = SchemaFactory.createForClass(Order);
 OrderSchema.index({ userId: 1, idempotencyKey: 1 }, { unique: true });
 // The unstarted-orders sweeper looks for old PENDING orders: on MongoDB it must not walk the

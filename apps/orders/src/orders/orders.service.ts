@@ -15,7 +15,7 @@ import { ClsService } from 'nestjs-cls';
 import { Model, Types } from 'mongoose';
 import { ProductsService } from '../catalog/products.service';
 import { OrderSagas } from './order-sagas.port';
-import { Order, OrderDocument, OrderItem } from './order.schema';
+import { Order, OrderDocument, OrderItem, StoredOrder } from './order.schema';
 
 const DUPLICATE_KEY = 11000;
 const LIST_LIMIT = 100;
@@ -31,8 +31,6 @@ function mergeLines(items: OrderItemInput[]): OrderItemInput[] {
     quantities.set(productId, (quantities.get(productId) ?? 0) + quantity);
   return [...quantities].map(([productId, quantity]) => ({ productId, quantity }));
 }
-
-type StoredOrder = Order & { _id: Types.ObjectId };
 
 export function toOrderView(order: StoredOrder, steps: OrderView['steps'] = []): OrderView {
   return {
@@ -104,14 +102,17 @@ export class OrdersService {
       if (!winner) throw error;
       return this.view(winner);
     }
-    await this.startPlacement(order._id.toHexString());
-    return this.view(order.toObject());
+    const created = order.toObject();
+    await this.startPlacement(created);
+    // As created, without re-reading it or its saga: no step has ended this early, and a GET
+    // shows them as they come.
+    return toOrderView(created);
   }
 
   /** Starts the saga of an order that has none yet; the order sweeper calls it too. */
-  async startPlacement(orderId: string): Promise<void> {
-    await this.sagas.startPlacement(orderId);
-    await this.orders.updateOne({ _id: orderId }, { $set: { sagaStarted: true } });
+  async startPlacement(order: StoredOrder): Promise<void> {
+    await this.sagas.startPlacement(order);
+    await this.orders.updateOne({ _id: order._id }, { $set: { sagaStarted: true } });
   }
 
   async get({ orderId, requester }: GetOrderQuery): Promise<OrderView> {
@@ -141,7 +142,7 @@ export class OrdersService {
         { $set: { cancellationRequested: true } },
       );
       // Whoever flipped the flag starts the saga; a concurrent repeat just reports.
-      if (modifiedCount === 1) await this.sagas.startCancellation(orderId);
+      if (modifiedCount === 1) await this.sagas.startCancellation(order);
     }
     return this.get({ orderId, requester });
   }

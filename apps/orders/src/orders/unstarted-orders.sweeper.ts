@@ -44,7 +44,7 @@ export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplica
       .lean();
     for (const order of stranded) {
       this.logger.warn(`Starting the missing saga of order ${order._id.toHexString()}`);
-      await this.ordersService.startPlacement(order._id.toHexString());
+      await this.ordersService.startPlacement(order);
     }
   }
 }
