@@ -18,7 +18,7 @@ import { SagaOrchestrator } from '@shop/resilience';
 import mongoose, { Connection, Types } from 'mongoose';
 import { OrderEventsRelay } from '../../apps/orders/src/orders/order-events.relay';
 import { Order, OrderSchema } from '../../apps/orders/src/orders/order.schema';
-import { OrdersService } from '../../apps/orders/src/orders/orders.service';
+import { OrderSagas } from '../../apps/orders/src/orders/order-sagas.port';
 import { UnstartedOrdersSweeper } from '../../apps/orders/src/orders/unstarted-orders.sweeper';
 import { MongoSagaStore } from '../../apps/orders/src/sagas/mongo-saga.store';
 
@@ -115,7 +115,6 @@ function orderDocument(id: Types.ObjectId, createdAt: Date, isFinished: boolean)
     correlationId: randomBytes(16).toString('hex'),
     status: isFinished ? 'CONFIRMED' : 'PENDING',
     cancellationRequested: false,
-    sagaStarted: true,
     steps: [],
     eventPending: false,
     createdAt,
@@ -184,10 +183,11 @@ async function main(): Promise<void> {
         Promise.reject(new Error('the bench stores no order with an event to publish')),
     } as unknown as DomainEventPublisher;
     const relay = new OrderEventsRelay(orders, publisher);
-    const ordersService = {
+    const sagas = {
+      hasPlacement: async (orderId: string) => (await store.load(orderId)) !== undefined,
       startPlacement: () => Promise.reject(new Error('the bench stores no unstarted order')),
-    } as unknown as OrdersService;
-    const sweeper = new UnstartedOrdersSweeper(orders, ordersService);
+    } as unknown as OrderSagas;
+    const sweeper = new UnstartedOrdersSweeper(orders, sagas);
 
     const cases: [string, () => Promise<unknown>][] = [
       ['saga recovery round (`SagaOrchestrator.recover`)', () => orchestrator.recover()],

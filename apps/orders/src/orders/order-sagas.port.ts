@@ -6,8 +6,14 @@ import { StoredOrder } from './order.schema';
  * order as the caller holds it: every caller has just written or read it.
  */
 export abstract class OrderSagas {
-  /** Durably starts placing the order; returns once the saga is persisted. */
+  /**
+   * Durably starts placing the order; returns once the saga is persisted. The saga's id is the
+   * order's, so a second start (another replica, a retry) changes nothing.
+   */
   abstract startPlacement(order: StoredOrder): Promise<void>;
+
+  /** Whether the order's place-order saga exists (running or ended). */
+  abstract hasPlacement(orderId: string): Promise<boolean>;
 
   /** Durably starts cancelling a confirmed order (refund, restock, cancel shipment). */
   abstract startCancellation(order: StoredOrder): Promise<void>;

@@ -47,8 +47,6 @@ export class Order {
   status: OrderStatus;
   @Prop() failureReason?: string;
   @Prop({ default: false }) cancellationRequested: boolean;
-  /** Set once the place-order saga exists; a sweeper starts sagas for orders left without. */
-  @Prop({ default: false }) sagaStarted: boolean;
   @Prop({ type: [OrderStep], default: [] }) steps: OrderStep[];
   @Prop({ default: false, index: true }) eventPending: boolean;
   createdAt: Date;

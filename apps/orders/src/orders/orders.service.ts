@@ -103,16 +103,11 @@ export class OrdersService {
       return this.view(winner);
     }
     const created = order.toObject();
-    await this.startPlacement(created);
+    // Nothing records that the saga started: the sweeper finds an order whose start was lost.
+    await this.sagas.startPlacement(created);
     // As created, without re-reading it or its saga: no step has ended this early, and a GET
     // shows them as they come.
     return toOrderView(created);
-  }
-
-  /** Starts the saga of an order that has none yet; the order sweeper calls it too. */
-  async startPlacement(order: StoredOrder): Promise<void> {
-    await this.sagas.startPlacement(order);
-    await this.orders.updateOne({ _id: order._id }, { $set: { sagaStarted: true } });
   }
 
   async get({ orderId, requester }: GetOrderQuery): Promise<OrderView> {

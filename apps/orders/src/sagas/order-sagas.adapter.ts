@@ -36,6 +36,10 @@ export class OrderSagasAdapter extends OrderSagas {
     await this.orchestrator.start(PLACE_ORDER_SAGA, data, { id: data.orderId });
   }
 
+  async hasPlacement(orderId: string): Promise<boolean> {
+    return (await this.store.load(orderId)) !== undefined;
+  }
+
   async startCancellation(order: StoredOrder): Promise<void> {
     const data = this.sagaData(order);
     await this.orchestrator.start(CANCEL_ORDER_SAGA, data, {
