@@ -2,7 +2,8 @@
  * Times what the orders service repeats forever, whatever the load: one saga recovery round
  * (every SAGA_RECOVERY_INTERVAL_MS), one order events relay poll (every second) and one
  * unstarted-orders sweep (every 5 s), over a history of finished sagas and orders. Their cost
- * must not grow with that history. See bench/README.md.
+ * must not grow with that history. One saga lookup by _id is timed too, for comparison: on our
+ * stand-in even that reads the whole collection in PostgreSQL. See bench/README.md.
  *
  *   node -r @swc-node/register bench/polling/polling.bench.ts [--history=5000] [--rounds=5]
  *
@@ -193,6 +194,12 @@ async function main(): Promise<void> {
       ['saga recovery round (`SagaOrchestrator.recover`)', () => orchestrator.recover()],
       ['order events relay poll (`OrderEventsRelay.relayPending`)', () => relay.relayPending()],
       ['unstarted-orders sweep (`UnstartedOrdersSweeper.sweep`)', () => sweeper.sweep()],
+      // Not a poll: every saga write looks its saga up like this first (FerretDB v1 runs the
+      // filter as a query, then updates by _id), under the stand-in's global write lock.
+      [
+        'one saga by _id, for comparison (`MongoSagaStore.load`)',
+        () => store.load(orderIds[history].toHexString()),
+      ],
     ];
     console.log(
       `${history} finished sagas and orders, ${inFlight} in flight; ${rounds} rounds each after one unmeasured`,
