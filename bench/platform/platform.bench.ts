@@ -351,6 +351,8 @@ interface SagaReport {
   ceiling: LoadResult;
   findCeiling: LoadResult;
   closed: SagaResult;
+  /** CPU from the closed loop's first POST to 2.5 s after its last order ended. */
+  closedCpu: ReturnType<typeof cpuBetween>;
   paced?: SagaResult;
   pacedRate?: number;
   writesPerOrder?: number;
@@ -445,6 +447,16 @@ function renderReport(
       );
     lines.push(
       `- store writes per order: ${saga.writesPerOrder !== undefined ? fmt(saga.writesPerOrder, 2) : 'unknown'} (${saga.writeSource}); FerretDB write commands (serverStatus, server-wide, so other clients of the stand-in count too): ${saga.commandWrites !== undefined ? fmt(saga.commandWrites / closed.orders, 2) + ' per order' : 'n/a'}; rows written in PostgreSQL for our database: ${saga.rowWrites !== undefined ? fmt(saga.rowWrites / closed.orders, 2) + ' per order' : 'n/a'}`,
+    );
+    // Our apps' columns are ours alone; the infrastructure's include other people's traffic.
+    const cpuMsPerOrder = (group: string) =>
+      (((saga.closedCpu.byGroup[group] ?? 0) / 100) * saga.closedCpu.seconds * 1000) /
+      closed.orders;
+    lines.push(
+      `- CPU per order in the closed loop, ms: ${cpuGroups
+        .filter((group) => !group.startsWith('floor') && group !== 'load gen')
+        .map((group) => `${group} ${fmt(cpuMsPerOrder(group), 1)}`)
+        .join(', ')} (idle ${fmt(saga.closedCpu.idlePercent)} %)`,
     );
     lines.push(
       `- FerretDB findOne-by-_id ceiling (16 concurrent, products): ${fmt(saga.findCeiling.perSecond)} /s, p50 ${ms(saga.findCeiling.p50)} ms, p99 ${ms(saga.findCeiling.p99)} ms (ARCHITECTURE.md: ~2,600–4,600 /s)`,
@@ -619,6 +631,7 @@ async function runSaga(
     isFerret: boolean;
     storeName: string;
     lastSetupWriteAt: number;
+    classify: Classifier;
   },
 ): Promise<SagaReport> {
   const { load, mongo, target } = context;
@@ -675,9 +688,11 @@ async function runSaga(
   console.log(
     `[bench] saga: ${options.sagaOrders} orders, ${options.sagaConcurrency} at a time ...`,
   );
+  const cpuBefore = snapshot();
   const closed = await driver.closedLoop(options.sagaOrders, options.sagaConcurrency);
   // The events relay clears each order's outbox flag within a second: one more write.
   await sleep(2_500);
+  const closedCpu = cpuBetween(cpuBefore, snapshot(), context.classify);
   const commandsAfter = await writeCommands(mongo.db('admin'));
   const rowsAfter = context.isFerret
     ? await storedRowWrites(postgresUrl, target.ordersDatabase, statsDelayMs)
@@ -715,6 +730,7 @@ async function runSaga(
     ceiling,
     findCeiling,
     closed,
+    closedCpu,
     paced,
     pacedRate,
     writesPerOrder,
@@ -871,6 +887,7 @@ async function main(): Promise<void> {
           isFerret: Boolean(serverStatus.ferretdbVersion),
           storeName,
           lastSetupWriteAt,
+          classify,
         })
       : undefined;
     notes.push(...appLogs.errors.map((line) => `app error log: ${line}`));

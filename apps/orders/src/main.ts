@@ -5,7 +5,9 @@ import mongoose from 'mongoose';
 import { OrdersEnv } from './orders.env';
 import { OrdersAppModule } from './orders-app.module';
 
-// Otherwise every query captures a stack trace, only to explain running a query twice.
+// Mongoose otherwise captures a stack trace on every query, in case it fails, to point at the
+// caller; our errors carry the correlation id instead, and orders runs several queries per
+// message.
 mongoose.set('skipOriginalStackTraces', true);
 
 runApp(async () => {

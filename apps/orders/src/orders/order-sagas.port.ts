@@ -1,12 +1,22 @@
 import { SagaStepView } from '@shop/contracts';
+import { StoredOrder } from './order.schema';
 
-/** What the orders feature needs from the sagas that place and cancel orders. */
+/**
+ * What the orders feature needs from the sagas that place and cancel orders. They take the
+ * order as the caller holds it: every caller has just written or read it.
+ */
 export abstract class OrderSagas {
-  /** Durably starts placing the order; returns once the saga is persisted. */
-  abstract startPlacement(orderId: string): Promise<void>;
+  /**
+   * Durably starts placing the order; returns once the saga is persisted. The saga's id is the
+   * order's, so a second start (another replica, a retry) changes nothing.
+   */
+  abstract startPlacement(order: StoredOrder): Promise<void>;
+
+  /** Whether the order's place-order saga exists (running or ended). */
+  abstract hasPlacement(orderId: string): Promise<boolean>;
 
   /** Durably starts cancelling a confirmed order (refund, restock, cancel shipment). */
-  abstract startCancellation(orderId: string): Promise<void>;
+  abstract startCancellation(order: StoredOrder): Promise<void>;
 
   /** The steps taken so far for each order, oldest first. */
   abstract stepsOf(orderIds: string[]): Promise<Map<string, SagaStepView[]>>;

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { OrderStatus, OrderStatuses } from '@shop/contracts';
-import { HydratedDocument } from 'mongoose';
+import { HydratedDocument, Types } from 'mongoose';
 
 @Schema({ _id: false, versionKey: false })
 export class OrderItem {
@@ -56,8 +56,6 @@ export class Order {
   status: OrderStatus;
   @Prop() failureReason?: string;
   @Prop({ default: false }) cancellationRequested: boolean;
-  /** Set once the place-order saga exists; a sweeper starts sagas for orders left without. */
-  @Prop({ default: false }) sagaStarted: boolean;
   @Prop({ type: [OrderStep], default: [] }) steps: OrderStep[];
   @Prop({ type: [OrderOutboxEntry], default: [] }) outbox: OrderOutboxEntry[];
   @Prop({ default: false, index: true }) eventPending: boolean;
@@ -66,5 +64,10 @@ export class Order {
 }
 
 export type OrderDocument = HydratedDocument<Order>;
+/** An order as read with `lean()`. */
+export type StoredOrder = Order & { _id: Types.ObjectId };
 export const OrderSchema = SchemaFactory.createForClass(Order);
 OrderSchema.index({ userId: 1, idempotencyKey: 1 }, { unique: true });
+// The unstarted-orders sweeper looks for old PENDING orders: on MongoDB it must not walk the
+// finished ones (our stand-in pushes the status equality down to PostgreSQL instead).
+OrderSchema.index({ status: 1, createdAt: 1 });

@@ -16,7 +16,7 @@ import { ClsService } from 'nestjs-cls';
 import { Model, Types } from 'mongoose';
 import { ProductsService } from '../catalog/products.service';
 import { OrderSagas } from './order-sagas.port';
-import { Order, OrderDocument, OrderItem } from './order.schema';
+import { Order, OrderDocument, OrderItem, StoredOrder } from './order.schema';
 
 const DUPLICATE_KEY = 11000;
 
@@ -31,8 +31,6 @@ function mergeLines(items: OrderItemInput[]): OrderItemInput[] {
     quantities.set(productId, (quantities.get(productId) ?? 0) + quantity);
   return [...quantities].map(([productId, quantity]) => ({ productId, quantity }));
 }
-
-type StoredOrder = Order & { _id: Types.ObjectId };
 
 export function toOrderView(order: StoredOrder, steps: OrderView['steps'] = []): OrderView {
   return {
@@ -104,14 +102,12 @@ export class OrdersService {
       if (!winner) throw error;
       return this.view(winner);
     }
-    await this.startPlacement(order._id.toHexString());
-    return this.view(order.toObject());
-  }
-
-  /** Starts the saga of an order that has none yet; the order sweeper calls it too. */
-  async startPlacement(orderId: string): Promise<void> {
-    await this.sagas.startPlacement(orderId);
-    await this.orders.updateOne({ _id: orderId }, { $set: { sagaStarted: true } });
+    const created = order.toObject();
+    // Nothing records that the saga started: the sweeper finds an order whose start was lost.
+    await this.sagas.startPlacement(created);
+    // As created, without re-reading it or its saga: no step has ended this early, and a GET
+    // shows them as they come.
+    return toOrderView(created);
   }
 
   async get({ orderId, requester }: GetOrderQuery): Promise<OrderView> {
@@ -150,7 +146,7 @@ export class OrdersService {
         { $set: { cancellationRequested: true } },
       );
       // Whoever flipped the flag starts the saga; a concurrent repeat just reports.
-      if (modifiedCount === 1) await this.sagas.startCancellation(orderId);
+      if (modifiedCount === 1) await this.sagas.startCancellation(order);
     }
     return this.get({ orderId, requester });
   }

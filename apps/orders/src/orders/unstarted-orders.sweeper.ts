@@ -1,25 +1,31 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { OrderSagas } from './order-sagas.port';
 import { Order } from './order.schema';
-import { OrdersService } from './orders.service';
 
 const SWEEP_INTERVAL_MS = 5_000;
 const GRACE_MS = 5_000;
 
 /**
  * An order is written before its saga: a crash in between leaves a PENDING order with no
- * saga. This starts the missing sagas (starting one that exists is a no-op).
+ * saga. This starts the missing sagas of orders still PENDING after a grace period. Starting
+ * one that exists is a no-op (the saga's id is the order's), so replicas may race here.
  */
 @Injectable()
 export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(UnstartedOrdersSweeper.name);
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
+  /**
+   * Overdue orders seen with a saga, still PENDING at the last sweep: their saga is slow, not
+   * missing. Remembered so that each costs one saga lookup, not one per sweep while it runs.
+   */
+  private withSaga = new Set<string>();
 
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
-    private readonly ordersService: OrdersService,
+    private readonly sagas: OrderSagas,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,13 +44,20 @@ export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplica
   }
 
   async sweep(now = Date.now()): Promise<void> {
-    const stranded = await this.orders
-      .find({ status: 'PENDING', sagaStarted: false, createdAt: { $lt: new Date(now - GRACE_MS) } })
-      .limit(50)
+    // No limit: only orders in flight for longer than the grace period are PENDING here, and a
+    // page of slow ones must not hide an unstarted one behind it.
+    const overdue = await this.orders
+      .find({ status: 'PENDING', createdAt: { $lt: new Date(now - GRACE_MS) } })
       .lean();
-    for (const order of stranded) {
-      this.logger.warn(`Starting the missing saga of order ${order._id.toHexString()}`);
-      await this.ordersService.startPlacement(order._id.toHexString());
+    const withSaga = new Set<string>();
+    for (const order of overdue) {
+      const orderId = order._id.toHexString();
+      if (!this.withSaga.has(orderId) && !(await this.sagas.hasPlacement(orderId))) {
+        this.logger.warn(`Starting the missing saga of order ${orderId}`);
+        await this.sagas.startPlacement(order);
+      }
+      withSaga.add(orderId);
     }
+    this.withSaga = withSaga;
   }
 }

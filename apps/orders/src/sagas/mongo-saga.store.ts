@@ -11,7 +11,7 @@ import {
 import { Collection, Connection } from 'mongoose';
 
 const DUPLICATE_KEY = 11000;
-const activeStatuses = ['RUNNING', 'COMPENSATING'];
+const activeStatuses: SagaInstance['status'][] = ['RUNNING', 'COMPENSATING'];
 
 type SagaDocument = Omit<SagaInstance, 'id'> & { _id: string };
 
@@ -61,7 +61,7 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
 
   /**
    * One lookup by id per saga: our MongoDB stand-in (FerretDB v1) pushes `_id` equality down to
-   * an index but scans the whole collection for `$in`.
+   * PostgreSQL but reads and decodes the whole collection for `$in`.
    */
   async loadMany(ids: string[]): Promise<SagaInstance[]> {
     const sagas = await Promise.all(ids.map((id) => this.load(id)));
@@ -74,7 +74,7 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
       {
         _id,
         version: expectedVersion,
-        status: { $in: activeStatuses as SagaInstance['status'][] },
+        status: { $in: activeStatuses },
         owner: instance.owner,
         leaseExpiresAt: { $gt: this.now() },
       },
@@ -93,22 +93,30 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
     leaseMs: number,
     limit: number,
   ): Promise<SagaInstance[]> {
-    const expired = await this.sagas
-      .find({
-        status: { $in: activeStatuses as SagaInstance['status'][] },
-        $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: nowMs } }],
-      })
-      .limit(limit)
-      .toArray();
     const claimed: SagaInstance[] = [];
-    for (const candidate of expired) {
-      // The version in the filter makes two claimers race for the same write: one wins.
-      const taken = await this.sagas.findOneAndUpdate(
-        { _id: candidate._id, version: candidate.version },
-        { $set: { owner, leaseExpiresAt: nowMs + leaseMs }, $inc: { version: 1 } },
-        { returnDocument: 'after' },
-      );
-      if (taken) claimed.push(toInstance(taken));
+    // One query per status, each an equality our stand-in (FerretDB v1) pushes down to
+    // PostgreSQL: for `$in` it reads and decodes every saga ever stored, every round. It checks
+    // the lease itself among the few active sagas; MongoDB uses the (status, lease) index.
+    for (const status of activeStatuses) {
+      const expired = await this.sagas
+        .find({ status, $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: nowMs } }] })
+        .limit(limit - claimed.length)
+        .toArray();
+      for (const candidate of expired) {
+        // The saga as judged expired, or nothing: two claimers race for one write and one wins;
+        // a renewal in between (a skewed clock) keeps the saga with its owner.
+        const taken = await this.sagas.findOneAndUpdate(
+          {
+            _id: candidate._id,
+            version: candidate.version,
+            leaseExpiresAt: candidate.leaseExpiresAt,
+          },
+          { $set: { owner, leaseExpiresAt: nowMs + leaseMs }, $inc: { version: 1 } },
+          { returnDocument: 'after' },
+        );
+        if (taken) claimed.push(toInstance(taken));
+      }
+      if (claimed.length >= limit) break;
     }
     return claimed;
   }
@@ -117,7 +125,7 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
     const { modifiedCount } = await this.sagas.updateOne(
       {
         _id: id,
-        status: { $in: activeStatuses as SagaInstance['status'][] },
+        status: { $in: activeStatuses },
         owner,
         leaseExpiresAt: { $gt: this.now() },
       },

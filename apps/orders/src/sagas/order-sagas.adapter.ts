@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
 import { SagaStepView } from '@shop/contracts';
 import { SagaInstance, SagaOrchestrator } from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
-import { Model } from 'mongoose';
 import { RequestContext } from '@shop/platform';
 import { CANCEL_ORDER_SAGA, cancellationSagaId } from '../cancel-order/cancel-order.saga';
 import { OrderSagas } from '../orders/order-sagas.port';
-import { Order } from '../orders/order.schema';
+import { StoredOrder } from '../orders/order.schema';
 import { PLACE_ORDER_SAGA, PlaceOrderData } from '../place-order/place-order.saga';
 import { MongoSagaStore } from './mongo-saga.store';
 
@@ -29,23 +27,27 @@ export class OrderSagasAdapter extends OrderSagas {
     private readonly orchestrator: SagaOrchestrator,
     private readonly store: MongoSagaStore,
     private readonly cls: ClsService<RequestContext>,
-    @InjectModel(Order.name) private readonly orders: Model<Order>,
   ) {
     super();
   }
 
-  async startPlacement(orderId: string): Promise<void> {
-    await this.orchestrator.start(PLACE_ORDER_SAGA, await this.sagaData(orderId), { id: orderId });
+  async startPlacement(order: StoredOrder): Promise<void> {
+    const data = this.sagaData(order);
+    await this.orchestrator.start(PLACE_ORDER_SAGA, data, { id: data.orderId });
   }
 
-  async startCancellation(orderId: string): Promise<void> {
-    const data = await this.sagaData(orderId);
+  async hasPlacement(orderId: string): Promise<boolean> {
+    return (await this.store.load(orderId)) !== undefined;
+  }
+
+  async startCancellation(order: StoredOrder): Promise<void> {
+    const data = this.sagaData(order);
     // The refund acts for the cancel request: its log lines and events trace back to that one.
     const cancelRequestId = this.cls.isActive() ? this.cls.getId() : undefined;
     await this.orchestrator.start(
       CANCEL_ORDER_SAGA,
       { ...data, correlationId: cancelRequestId ?? data.correlationId },
-      { id: cancellationSagaId(orderId) },
+      { id: cancellationSagaId(data.orderId) },
     );
   }
 
@@ -60,9 +62,8 @@ export class OrderSagasAdapter extends OrderSagas {
     return steps;
   }
 
-  private async sagaData(orderId: string): Promise<PlaceOrderData> {
-    const order = await this.orders.findById(orderId).lean();
-    if (!order) throw new Error(`Order ${orderId} does not exist`);
+  private sagaData(order: StoredOrder): PlaceOrderData {
+    const orderId = order._id.toHexString();
     return {
       orderId,
       userId: order.userId,
