@@ -394,7 +394,7 @@ describe('npm run new:service', () => {
       expect(ping).toEqual({ service: 'reviews', status: 'ok' });
       expect(health).toMatchObject({
         status: 200,
-        body: { status: 'ok', info: { database: { status: 'up' } } },
+        body: { status: 'ok', info: { database: { status: 'up' }, broker: { status: 'up' } } },
       });
     }, 90_000);
 
@@ -415,7 +415,7 @@ describe('npm run new:service', () => {
       expect(echo).toEqual({ service: 'catalog-search', echo: 'pong' });
       expect(health).toMatchObject({
         status: 200,
-        body: { status: 'ok', info: { database: { status: 'up' } } },
+        body: { status: 'ok', info: { database: { status: 'up' }, broker: { status: 'up' } } },
       });
     }, 90_000);
 

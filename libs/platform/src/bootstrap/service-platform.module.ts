@@ -29,7 +29,7 @@ export class ServicePlatformModule {
       global: true,
       controllers: [PingHandler],
       providers: [{ provide: SERVICE_NAME, useValue: service }, MessageDrain, QueueDepthProbe],
-      exports: [MessageDrain],
+      exports: [MessageDrain, QueueDepthProbe],
       imports: [
         EnvModule.forRoot(env),
         ClsModule.forRoot(rpcCorrelationOptions()),

@@ -1,19 +1,7 @@
-import {
-  ExecutionContext,
-  Global,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-} from '@nestjs/common';
+import { ExecutionContext, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { RmqContext } from '@nestjs/microservices';
 import { MessageHeaders } from '@shop/contracts';
-import {
-  CLS_ID,
-  ClsModuleOptions,
-  ClsService,
-  ClsServiceManager,
-  ClsStore,
-} from 'nestjs-cls';
+import { CLS_ID, ClsModuleOptions, ClsService, ClsServiceManager, ClsStore } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
 
 /** What every log line and outgoing message of a request carries. */

@@ -10,10 +10,11 @@ import { Metrics, QueueDepth } from './metrics';
 const BROKER_DEADLINE_MS = 1_000;
 
 /**
- * Asks the broker, at scrape time, how many messages wait in the service's queue and in its
- * dead-letter queue: a backlog or a dead letter shows in `rmq_queue_messages` without the
- * management plugin. A passive declare per queue costs one round trip on a connection kept for
- * it; the transport's own connection is not Nest's to lend.
+ * Asks the broker how many messages wait in the service's queue and in its dead-letter queue:
+ * at scrape time for `rmq_queue_messages` (a backlog or a dead letter shows without the
+ * management plugin), and for the service's health check (the broker answers and the queue
+ * exists). A passive declare per queue costs one round trip on a connection kept for it; the
+ * transport's own connection is not Nest's to lend.
  */
 @Injectable()
 export class QueueDepthProbe implements OnApplicationShutdown {
@@ -33,9 +34,15 @@ export class QueueDepthProbe implements OnApplicationShutdown {
     metrics.trackQueues(() => this.depths());
   }
 
+  /** The service's queue and its dead-letter queue, in that order; rejects when the broker does not answer. */
+  read(): Promise<QueueDepth[]> {
+    return this.deadline.execute(() => this.askBroker());
+  }
+
+  /** For scrapes: what the broker said, or nothing. */
   async depths(): Promise<QueueDepth[]> {
     try {
-      const depths = await this.deadline.execute(() => this.askBroker());
+      const depths = await this.read();
       if (this.failing) this.logger.log('Queue depths are readable again');
       this.failing = false;
       return depths;
