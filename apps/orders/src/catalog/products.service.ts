@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import {
   CreateProductCommand,
+  DEFAULT_PAGE_SIZE,
   ErrorCodes,
   ListProductsQuery,
   ProductView,
@@ -11,7 +12,6 @@ import { DomainError } from '@shop/platform';
 import { Model, Types } from 'mongoose';
 import { Product } from './product.schema';
 
-const DEFAULT_PAGE_SIZE = 50;
 const MAX_STOCK_UPDATE_ATTEMPTS = 5;
 
 export function toProductView(product: Product & { _id: Types.ObjectId }): ProductView {
@@ -49,7 +49,8 @@ export class ProductsService {
 
   /**
    * Loads the products of an order; every id must exist. One lookup by id each: our MongoDB
-   * stand-in (FerretDB v1) uses the `_id` index for equality but scans the collection for `$in`.
+   * stand-in (FerretDB v1) pushes `_id` equality down to PostgreSQL but reads and decodes the
+   * whole collection for `$in`.
    */
   async getMany(productIds: string[]): Promise<Map<string, Product & { _id: Types.ObjectId }>> {
     const products = await Promise.all(productIds.map((id) => this.products.findById(id).lean()));
