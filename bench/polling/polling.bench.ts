@@ -2,8 +2,8 @@
  * Times what the orders service repeats forever, whatever the load: one saga recovery round
  * (every SAGA_RECOVERY_INTERVAL_MS), one order events relay poll (every second) and one
  * unstarted-orders sweep (every 5 s), over a history of finished sagas and orders. Their cost
- * must not grow with that history. One saga lookup by _id is timed too, for comparison: on our
- * stand-in even that reads the whole collection in PostgreSQL. See bench/README.md.
+ * must not grow with that history. One saga lookup by _id is timed too, for comparison: it uses
+ * the _id index (on our stand-in since the _id patch in scripts/infra.sh). See bench/README.md.
  *
  *   node -r @swc-node/register bench/polling/polling.bench.ts [--history=5000] [--rounds=5]
  *
