@@ -369,16 +369,24 @@ start_ferretdb() {
 
   mkdir -p "$RUN_DIR"
   [[ -f $LOG_FILE ]] && mv -f "$LOG_FILE" "$LOG_FILE.prev"
-  # setsid: own session, so it survives the terminal; nohup and setsid exec, so $! is
-  # FerretDB's pid. 9>&-: FerretDB must not inherit (and hold) the flock.
-  DO_NOT_TRACK=1 nohup setsid "$BIN" \
-    --listen-addr="$listen" \
-    --postgresql-url="$pg_url" \
-    --telemetry=disable \
-    --debug-addr=- \
-    --state-dir="$RUN_DIR" \
-    --log-level=warn \
-    </dev/null >>"$LOG_FILE" 2>&1 9>&- &
+  # FerretDB outlives this script: it must not inherit any descriptor but 0-2, or it would
+  # hold our flock (fd 9) or a caller's (`flock lockfile bash infra.sh up` passes one) for as
+  # long as it runs. setsid: own session, so it survives the terminal. The subshell, nohup and
+  # setsid all exec, so $! is FerretDB's pid.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    exec env DO_NOT_TRACK=1 nohup setsid "$BIN" \
+      --listen-addr="$listen" \
+      --postgresql-url="$pg_url" \
+      --telemetry=disable \
+      --debug-addr=- \
+      --state-dir="$RUN_DIR" \
+      --log-level=warn \
+      </dev/null >>"$LOG_FILE" 2>&1
+  ) &
   pid=$!
   printf '%s\n' "$pid" >"$PID_FILE"
 
