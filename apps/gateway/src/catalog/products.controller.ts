@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -19,7 +19,7 @@ import {
 import { AdminOnlyGuard } from '../auth/admin-only.guard';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ErrorResponse } from '../docs/error-response';
-import { MongoIdParam } from '../docs/mongo-id.param';
+import { MongoIdParam } from '../http/mongo-id.param';
 
 @ApiTags('products')
 @ApiBadRequestResponse({
@@ -39,7 +39,7 @@ export class ProductsController {
   @Get(':id')
   @ApiOkResponse({ type: ProductView })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  get(@Param() { id }: MongoIdParam): Promise<ProductView> {
+  get(@MongoIdParam() id: string): Promise<ProductView> {
     return this.products.get(id);
   }
 
@@ -60,7 +60,7 @@ export class ProductsController {
   @ApiUnauthorizedResponse({ type: ErrorResponse })
   @ApiForbiddenResponse({ type: ErrorResponse, description: 'Not an admin' })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  update(@Param() { id }: MongoIdParam, @Body() body: UpdateProductBody): Promise<ProductView> {
+  update(@MongoIdParam() id: string, @Body() body: UpdateProductBody): Promise<ProductView> {
     return this.products.update({ ...body, productId: id });
   }
 }

@@ -5,7 +5,6 @@ import {
   Headers,
   HttpCode,
   HttpStatus,
-  Param,
   Post,
   Query,
   Res,
@@ -29,7 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ErrorResponse } from '../docs/error-response';
-import { MongoIdParam } from '../docs/mongo-id.param';
+import { MongoIdParam } from '../http/mongo-id.param';
 
 function requesterOf(user: AuthenticatedUser) {
   return { userId: user.id, role: user.role };
@@ -97,7 +96,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderView })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'id is not a 24-character hex id' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such order of yours' })
-  get(@CurrentUser() user: AuthenticatedUser, @Param() { id }: MongoIdParam): Promise<OrderView> {
+  get(@CurrentUser() user: AuthenticatedUser, @MongoIdParam() id: string): Promise<OrderView> {
     return this.orders.get({ orderId: id, requester: requesterOf(user) });
   }
 
@@ -110,10 +109,7 @@ export class OrdersController {
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'id is not a 24-character hex id' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such order of yours' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The order is still being placed' })
-  cancel(
-    @CurrentUser() user: AuthenticatedUser,
-    @Param() { id }: MongoIdParam,
-  ): Promise<OrderView> {
+  cancel(@CurrentUser() user: AuthenticatedUser, @MongoIdParam() id: string): Promise<OrderView> {
     return this.orders.cancel({ orderId: id, requester: requesterOf(user) });
   }
 }

@@ -87,9 +87,12 @@ export class ProductsService {
     throw new DomainError(ErrorCodes.conflict, 'The stock changed concurrently; try again');
   }
 
-  // Read only, never saved: a plain object is enough and costs far less than a document.
+  // Read only, never saved: the driver's plain object is what lean() would return, without
+  // mongoose building and casting a query first (the catalog's hot read).
   private async getExisting(productId: string): Promise<Product & { _id: Types.ObjectId }> {
-    const product = await this.products.findById(productId).lean();
+    const product = await this.products.collection.findOne<Product & { _id: Types.ObjectId }>({
+      _id: new Types.ObjectId(productId),
+    });
     if (!product) throw new DomainError(ErrorCodes.notFound, 'Product not found');
     return product;
   }

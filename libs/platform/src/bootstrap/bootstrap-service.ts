@@ -7,6 +7,7 @@ import { ensureDeadLetterQueue } from '../messaging/dead-letter-queue';
 import { MessageDrain } from '../messaging/message-drain';
 import { RmqAckInterceptor } from '../messaging/rmq-ack.interceptor';
 import { queueName, rmqServerOptions } from '../messaging/rmq.options';
+import { StringPatternServerRmq } from '../messaging/string-pattern.server-rmq';
 
 export interface ServiceBootstrapOptions {
   /** The service's name; its queue is `${RMQ_QUEUE_PREFIX}${service}`. */
@@ -44,7 +45,10 @@ export async function bootstrapService(
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
   app.useGlobalInterceptors(new RmqAckInterceptor(app.get(MessageDrain)));
-  app.connectMicroservice(transport, { inheritAppConfig: true });
+  app.connectMicroservice(
+    { strategy: new StringPatternServerRmq(transport.options ?? {}) },
+    { inheritAppConfig: true },
+  );
 
   await app.startAllMicroservices();
   await app.listen(httpPort);

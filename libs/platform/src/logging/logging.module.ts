@@ -44,6 +44,10 @@ const accessLineSerializers = {
   err: pino.stdSerializers.err,
 };
 
+function writesLogLines(env: BaseEnv): boolean {
+  return pino.levels.values[pinoLevels[env.LOG_LEVEL]] <= pino.levels.values.info;
+}
+
 /**
  * Structured JSON logs through pino, every line carrying the service name and, inside a
  * request or message, its correlation id and user; readable single lines in development.
@@ -57,7 +61,16 @@ export class LoggingModule {
     return {
       module: LoggingModule,
       providers: hasMessageHandlers
-        ? [{ provide: APP_INTERCEPTOR, useClass: MessageLoggingInterceptor }]
+        ? [
+            {
+              provide: APP_INTERCEPTOR,
+              inject: [BaseEnv],
+              // Above 'log' the interceptor would write nothing, yet still cost a layer of
+              // rxjs and async-context wrappers per message; Nest skips an enhancer that is null.
+              useFactory: (env: BaseEnv) =>
+                writesLogLines(env) ? new MessageLoggingInterceptor() : null,
+            },
+          ]
         : [],
       imports: [
         LoggerModule.forRootAsync({
@@ -87,7 +100,7 @@ export class LoggingModule {
               // A write per line is a syscall per request; pino flushes what is left on exit.
               env.logFormat === 'pretty' ? undefined : pino.destination({ dest: 1, sync: false }),
             );
-            const writesAccessLines = pino.levels.values[level] <= pino.levels.values.info;
+            const writesAccessLines = writesLogLines(env);
             return {
               // Express 5 path syntax; the default '*' triggers a legacy-route warning. Above
               // 'log' no access line is written, and the correlation id is nestjs-cls' work.
