@@ -85,6 +85,9 @@ function processorKey(payment: ChargedPayment, operation: PaymentOperation): str
   return `${payment.id}:${operation}`;
 }
 
+/** What a command changes on an existing payment. */
+type PaymentChangeField = 'status' | 'statusReason' | 'processorReference' | 'declineReason';
+
 function isLockWaitTimeout(error: unknown): boolean {
   return (
     error instanceof QueryFailedError &&
@@ -141,9 +144,9 @@ export class PaymentsService {
         .into(PaymentEntity)
         .values({ orderId, idempotencyKey, userId, amountMinor, currency, status: 'PENDING' })
         .orIgnore()
-        .returning(['id'])
+        .returning(['id', 'createdAt', 'updatedAt'])
         .execute();
-      const [inserted] = raw as { id: string }[];
+      const [inserted] = raw as { id: string; created_at: Date; updated_at: Date }[];
       // The order has a payment already, in whatever status: answered below, never charged twice.
       if (!inserted) return undefined;
       const result = await this.processor.authorize({
@@ -152,8 +155,21 @@ export class PaymentsService {
         currency,
         paymentMethod,
       });
-      await manager.update(PaymentEntity, { id: inserted.id }, outcomeOf(result));
-      return manager.findOneByOrFail(PaymentEntity, { id: inserted.id });
+      const pending: PaymentEntity = {
+        id: inserted.id,
+        orderId,
+        idempotencyKey,
+        userId,
+        status: 'PENDING',
+        amountMinor,
+        currency,
+        declineReason: null,
+        statusReason: null,
+        processorReference: null,
+        createdAt: inserted.created_at,
+        updatedAt: inserted.updated_at,
+      };
+      return this.change(manager, pending, outcomeOf(result));
     });
     return toPaymentView(authorized ?? (await this.existingFor(command)));
   }
@@ -169,11 +185,11 @@ export class PaymentsService {
         amountMinor: charged.amountMinor,
         currency: charged.currency,
       });
-      await manager.update(PaymentEntity, { id: payment.id }, { status: 'CAPTURED' });
+      const captured = await this.change(manager, payment, { status: 'CAPTURED' });
       const billed = billedPaymentOf(charged);
       const invoiceNumber = await this.invoices.issue(manager, billed);
       await this.events.record(manager, PaymentEvents.captured, { ...billed, invoiceNumber });
-      return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
+      return captured;
     });
     return toPaymentView(captured);
   }
@@ -199,12 +215,7 @@ export class PaymentsService {
         idempotencyKey: processorKey(charged, 'void'),
         reference: charged.processorReference,
       });
-      await manager.update(
-        PaymentEntity,
-        { id: payment.id },
-        { status: 'VOIDED', statusReason: reason ?? null },
-      );
-      return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
+      return this.change(manager, payment, { status: 'VOIDED', statusReason: reason ?? null });
     });
     return toPaymentView(voided);
   }
@@ -220,17 +231,16 @@ export class PaymentsService {
         amountMinor: charged.amountMinor,
         currency: charged.currency,
       });
-      await manager.update(
-        PaymentEntity,
-        { id: payment.id },
-        { status: 'REFUNDED', statusReason: reason ?? null },
-      );
+      const refunded = await this.change(manager, payment, {
+        status: 'REFUNDED',
+        statusReason: reason ?? null,
+      });
       const invoiceNumber = await this.invoices.markRefunded(manager, payment.id);
       await this.events.record(manager, PaymentEvents.refunded, {
         ...billedPaymentOf(charged),
         invoiceNumber,
       });
-      return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
+      return refunded;
     });
     return toPaymentView(refunded);
   }
@@ -263,6 +273,27 @@ export class PaymentsService {
     const plan = planTransition(operation, payment.status);
     if (plan.kind === 'refuse') throw new DomainError(ErrorCodes.conflict, plan.message);
     return plan.kind === 'apply';
+  }
+
+  /**
+   * Applies a change to a payment this transaction holds (locked, or inserted by it) and answers
+   * the payment as stored: the row's other columns cannot have moved, so only the timestamp the
+   * update sets is read back, in the same statement instead of a second query.
+   */
+  private async change(
+    manager: EntityManager,
+    payment: PaymentEntity,
+    changes: Partial<Pick<PaymentEntity, PaymentChangeField>>,
+  ): Promise<PaymentEntity> {
+    const { raw } = await manager
+      .createQueryBuilder()
+      .update(PaymentEntity)
+      .set(changes)
+      .where({ id: payment.id })
+      .returning(['updatedAt'])
+      .execute();
+    const [stored] = raw as { updated_at: Date }[];
+    return { ...payment, ...changes, updatedAt: stored.updated_at };
   }
 
   private async lockPaymentOf(manager: EntityManager, orderId: string): Promise<PaymentEntity> {
