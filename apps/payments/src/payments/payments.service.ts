@@ -85,9 +85,6 @@ function processorKey(payment: ChargedPayment, operation: PaymentOperation): str
   return `${payment.id}:${operation}`;
 }
 
-/** What a command changes on an existing payment. */
-type PaymentChangeField = 'status' | 'statusReason' | 'processorReference' | 'declineReason';
-
 function isLockWaitTimeout(error: unknown): boolean {
   return (
     error instanceof QueryFailedError &&
@@ -144,9 +141,9 @@ export class PaymentsService {
         .into(PaymentEntity)
         .values({ orderId, idempotencyKey, userId, amountMinor, currency, status: 'PENDING' })
         .orIgnore()
-        .returning(['id', 'createdAt', 'updatedAt'])
+        .returning(['id'])
         .execute();
-      const [inserted] = raw as { id: string; created_at: Date; updated_at: Date }[];
+      const [inserted] = raw as { id: string }[];
       // The order has a payment already, in whatever status: answered below, never charged twice.
       if (!inserted) return undefined;
       const result = await this.processor.authorize({
@@ -155,21 +152,8 @@ export class PaymentsService {
         currency,
         paymentMethod,
       });
-      const pending: PaymentEntity = {
-        id: inserted.id,
-        orderId,
-        idempotencyKey,
-        userId,
-        status: 'PENDING',
-        amountMinor,
-        currency,
-        declineReason: null,
-        statusReason: null,
-        processorReference: null,
-        createdAt: inserted.created_at,
-        updatedAt: inserted.updated_at,
-      };
-      return this.change(manager, pending, outcomeOf(result));
+      await manager.update(PaymentEntity, { id: inserted.id }, outcomeOf(result));
+      return manager.findOneByOrFail(PaymentEntity, { id: inserted.id });
     });
     return toPaymentView(authorized ?? (await this.existingFor(command)));
   }
@@ -185,11 +169,11 @@ export class PaymentsService {
         amountMinor: charged.amountMinor,
         currency: charged.currency,
       });
-      const captured = await this.change(manager, payment, { status: 'CAPTURED' });
+      await manager.update(PaymentEntity, { id: payment.id }, { status: 'CAPTURED' });
       const billed = billedPaymentOf(charged);
       const invoiceNumber = await this.invoices.issue(manager, billed);
       await this.events.record(manager, PaymentEvents.captured, { ...billed, invoiceNumber });
-      return captured;
+      return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
     });
     return toPaymentView(captured);
   }
@@ -215,7 +199,12 @@ export class PaymentsService {
         idempotencyKey: processorKey(charged, 'void'),
         reference: charged.processorReference,
       });
-      return this.change(manager, payment, { status: 'VOIDED', statusReason: reason ?? null });
+      await manager.update(
+        PaymentEntity,
+        { id: payment.id },
+        { status: 'VOIDED', statusReason: reason ?? null },
+      );
+      return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
     });
     return toPaymentView(voided);
   }
@@ -231,16 +220,17 @@ export class PaymentsService {
         amountMinor: charged.amountMinor,
         currency: charged.currency,
       });
-      const refunded = await this.change(manager, payment, {
-        status: 'REFUNDED',
-        statusReason: reason ?? null,
-      });
+      await manager.update(
+        PaymentEntity,
+        { id: payment.id },
+        { status: 'REFUNDED', statusReason: reason ?? null },
+      );
       const invoiceNumber = await this.invoices.markRefunded(manager, payment.id);
       await this.events.record(manager, PaymentEvents.refunded, {
         ...billedPaymentOf(charged),
         invoiceNumber,
       });
-      return refunded;
+      return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
     });
     return toPaymentView(refunded);
   }
@@ -275,27 +265,6 @@ export class PaymentsService {
     return plan.kind === 'apply';
   }
 
-  /**
-   * Applies a change to a payment this transaction holds (locked, or inserted by it) and answers
-   * the payment as stored: the row's other columns cannot have moved, so only the timestamp the
-   * update sets is read back, in the same statement instead of a second query.
-   */
-  private async change(
-    manager: EntityManager,
-    payment: PaymentEntity,
-    changes: Partial<Pick<PaymentEntity, PaymentChangeField>>,
-  ): Promise<PaymentEntity> {
-    const { raw } = await manager
-      .createQueryBuilder()
-      .update(PaymentEntity)
-      .set(changes)
-      .where({ id: payment.id })
-      .returning(['updatedAt'])
-      .execute();
-    const [stored] = raw as { updated_at: Date }[];
-    return { ...payment, ...changes, updatedAt: stored.updated_at };
-  }
-
   private async lockPaymentOf(manager: EntityManager, orderId: string): Promise<PaymentEntity> {
     const payment = await manager.findOne(PaymentEntity, {
       where: { orderId },
@@ -305,31 +274,15 @@ export class PaymentsService {
     return payment;
   }
 
-  /**
-   * Begins and sets the limits in one simple-protocol query instead of TypeORM's START
-   * TRANSACTION followed by ours: a round trip less per command. The limits stay local to the
-   * transaction (`SET LOCAL`), so the pool's other users (the outbox relay, reads) keep
-   * PostgreSQL's defaults. TypeORM is told the transaction is open, as its own `transaction()`
-   * would, so locking reads are allowed and nothing in `work` opens a second one.
-   */
   private async inOrderTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    const transaction = runner as { isTransactionActive: boolean };
     try {
-      await runner.query(
-        `START TRANSACTION; SET LOCAL lock_timeout = ${LOCK_WAIT_LIMIT_MS}; SET LOCAL idle_in_transaction_session_timeout = ${PROCESSOR_WAIT_LIMIT_MS}`,
-      );
-      transaction.isTransactionActive = true;
-      let result: T;
-      try {
-        result = await work(runner.manager);
-      } catch (error) {
-        // A lost connection cannot roll back; PostgreSQL ends its transaction anyway.
-        await runner.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-      await runner.query('COMMIT');
-      return result;
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `SELECT set_config('lock_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $2, true)`,
+          [String(LOCK_WAIT_LIMIT_MS), String(PROCESSOR_WAIT_LIMIT_MS)],
+        );
+        return work(manager);
+      });
     } catch (error) {
       if (isLockWaitTimeout(error)) {
         throw new DomainError(
@@ -338,9 +291,6 @@ export class PaymentsService {
         );
       }
       throw error;
-    } finally {
-      transaction.isTransactionActive = false;
-      await runner.release();
     }
   }
 }
