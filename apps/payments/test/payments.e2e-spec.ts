@@ -292,6 +292,28 @@ describe('Payments service over RabbitMQ', () => {
       expect(await invoiceRowsOf(orderId)).toBe(0);
     });
 
+    it('answers PAYMENT_PROCESSOR_UNAVAILABLE, changing nothing, when the payment stays locked past the lock wait limit', async () => {
+      const { orderId } = await payments.authorize(authorization());
+      const holder = new Client({ connectionString: environment.paymentsDatabaseUrl });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM payments WHERE order_id = $1 FOR UPDATE', [orderId]);
+
+      const failure = await failureOf(
+        lastValueFrom(
+          proxy.send<PaymentView>(PaymentsPatterns.capture, {
+            idempotencyKey: `${orderId}:capture`,
+            orderId,
+          }),
+        ),
+      );
+      await holder.query('ROLLBACK');
+      await holder.end();
+
+      expect(failure).toMatchObject({ code: ErrorCodes.paymentProcessorUnavailable });
+      expect(await invoiceRowsOf(orderId)).toBe(0);
+    });
+
     it('answers the capture of an order without payment with NOT_FOUND', async () => {
       const orderId = newOrderId();
 
