@@ -45,15 +45,19 @@ announce_when_ready() {
 }
 announce_when_ready &
 
-# In the background with a forwarding trap: a SIGTERM to this script (a process manager, `npm
-# start` under a supervisor) must stop the apps gracefully too, not leave them orphaned; and
-# without job control a background job would ignore Ctrl-C, so it is forwarded as well.
-./node_modules/.bin/concurrently --kill-others --names gateway,users,orders,payments \
-  --prefix-colors cyan,green,magenta,yellow \
-  "node -r @swc-node/register apps/gateway/src/main.ts" \
-  "node -r @swc-node/register apps/users/src/main.ts" \
-  "node -r @swc-node/register apps/orders/src/main.ts" \
-  "node -r @swc-node/register apps/payments/src/main.ts" &
+# exec: in the background subshell below, so that $! is concurrently itself.
+run_apps() {
+  exec ./node_modules/.bin/concurrently --kill-others --names gateway,users,orders,payments --prefix-colors cyan,green,magenta,yellow \
+    "node -r @swc-node/register apps/gateway/src/main.ts" \
+    "node -r @swc-node/register apps/users/src/main.ts" \
+    "node -r @swc-node/register apps/orders/src/main.ts" \
+    "node -r @swc-node/register apps/payments/src/main.ts"
+}
+
+# In the background with a forwarding trap: a SIGTERM to this script (a process manager, a
+# supervisor) must stop the apps gracefully too, not leave them orphaned; and without job
+# control a background job would ignore Ctrl-C, so it is forwarded as well.
+run_apps &
 apps=$!
 trap 'kill -TERM "$apps" 2>/dev/null || true' TERM INT
 # wait returns early when a trapped signal arrives; wait again for the apps to finish stopping.
