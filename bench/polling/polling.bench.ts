@@ -43,6 +43,14 @@ const stepNames = [
   'confirm-order',
 ];
 
+const benchAddress = {
+  recipient: 'Bench Buyer',
+  line1: '1 Main Street',
+  city: 'Berlin',
+  postalCode: '10115',
+  country: 'DE',
+};
+
 /** A saga document as the orchestrator leaves it: every step STARTED, then SUCCEEDED. */
 function sagaDocument(id: string, nowMs: number, isFinished: boolean) {
   const history = stepNames.flatMap((step, index) => [
@@ -65,13 +73,7 @@ function sagaDocument(id: string, nowMs: number, isFinished: boolean) {
       totalMinor: 4_998,
       currency: 'EUR',
       paymentMethod: 'tok_visa',
-      shippingAddress: {
-        recipient: 'Bench Buyer',
-        line1: '1 Main Street',
-        city: 'Berlin',
-        postalCode: '10115',
-        country: 'DE',
-      },
+      shippingAddress: benchAddress,
     },
     history: isFinished ? history : history.slice(0, 5),
     owner: 'bench-host:1:cafebabe',
@@ -105,13 +107,7 @@ function orderDocument(id: Types.ObjectId, createdAt: Date, isFinished: boolean)
     ],
     totalMinor: 4_998,
     currency: 'EUR',
-    shippingAddress: {
-      recipient: 'Bench Buyer',
-      line1: '1 Main Street',
-      city: 'Berlin',
-      postalCode: '10115',
-      country: 'DE',
-    },
+    shippingAddress: benchAddress,
     paymentMethod: 'tok_visa',
     correlationId: randomBytes(16).toString('hex'),
     status: isFinished ? 'CONFIRMED' : 'PENDING',

@@ -16,6 +16,7 @@ export * from './metrics/metrics.interceptor';
 export * from './metrics/metrics.module';
 export * from './messaging/dead-letter-queue';
 export * from './messaging/domain-events';
+export * from './messaging/outbox-relay';
 export * from './messaging/message-drain';
 export * from './messaging/rmq-ack.interceptor';
 export * from './messaging/rmq.options';

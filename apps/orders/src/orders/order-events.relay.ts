@@ -1,12 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { OrderEvent, OrderEvents } from '@shop/contracts';
-import { DomainEventPublisher, PeriodicTask } from '@shop/platform';
+import { DomainEventPublisher, OutboxRelay } from '@shop/platform';
 import { Model, Types } from 'mongoose';
 import { Order, OrderOutboxEntry } from './order.schema';
 
-// A scan of the orders' outbox flag; once a second keeps events prompt and the store calm.
-const POLL_INTERVAL_MS = 1_000;
 const BATCH_SIZE = 50;
 
 /** The event as of the moment it happened: a confirmed order cancelled since was confirmed then. */
@@ -29,26 +27,12 @@ function eventOf(order: Order & { _id: Types.ObjectId }, pattern: string): Order
  * consumers dedupe on orderId + pattern.
  */
 @Injectable()
-export class OrderEventsRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly polling = new PeriodicTask(
-    'Publishing order events',
-    POLL_INTERVAL_MS,
-    () => this.relayPending(),
-    new Logger(OrderEventsRelay.name),
-  );
-
+export class OrderEventsRelay extends OutboxRelay {
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
-    private readonly publisher: DomainEventPublisher,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.polling.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.polling.stop();
-    await this.publisher.close();
+    publisher: DomainEventPublisher,
+  ) {
+    super('order events', publisher);
   }
 
   async relayPending(): Promise<number> {

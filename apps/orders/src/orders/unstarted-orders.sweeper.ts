@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { PeriodicTask } from '@shop/platform';
 import { Model } from 'mongoose';
 import { OrderSagas } from './order-sagas.port';
 import { Order } from './order.schema';
@@ -15,8 +16,12 @@ const GRACE_MS = 5_000;
 @Injectable()
 export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(UnstartedOrdersSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<void>;
+  private readonly sweeping = new PeriodicTask(
+    'Sweeping unstarted orders',
+    SWEEP_INTERVAL_MS,
+    () => this.sweep(),
+    this.logger,
+  );
   /**
    * Overdue orders seen with a saga, still PENDING at the last sweep: their saga is slow, not
    * missing. Remembered so that each costs one saga lookup, not one per sweep while it runs.
@@ -29,18 +34,11 @@ export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplica
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.sweeping ??= this.sweep()
-        .catch((error: unknown) =>
-          this.logger.warn(`Sweeping unstarted orders failed; will retry: ${String(error)}`),
-        )
-        .finally(() => (this.sweeping = undefined));
-    }, SWEEP_INTERVAL_MS);
+    this.sweeping.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+    await this.sweeping.stop();
   }
 
   async sweep(now = Date.now()): Promise<void> {

@@ -1,10 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DomainEventPublisher, PeriodicTask } from '@shop/platform';
+import { Injectable } from '@nestjs/common';
+import { DomainEventPublisher, OutboxRelay } from '@shop/platform';
 import { DataSource } from 'typeorm';
 import { PaymentEventEntity } from './payment-event.entity';
 
-// An indexed scan of a table that is empty almost always: once a second costs nothing.
-const POLL_INTERVAL_MS = 1_000;
 const BATCH_SIZE = 50;
 
 /**
@@ -13,26 +11,12 @@ const BATCH_SIZE = 50;
  * dedupe on paymentId + pattern. Replicas skip each other's locked rows instead of waiting.
  */
 @Injectable()
-export class PaymentEventsRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly polling = new PeriodicTask(
-    'Publishing payment events',
-    POLL_INTERVAL_MS,
-    () => this.relayPending(),
-    new Logger(PaymentEventsRelay.name),
-  );
-
+export class PaymentEventsRelay extends OutboxRelay {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly publisher: DomainEventPublisher,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.polling.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.polling.stop();
-    await this.publisher.close();
+    publisher: DomainEventPublisher,
+  ) {
+    super('payment events', publisher);
   }
 
   relayPending(): Promise<number> {
