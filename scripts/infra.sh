@@ -42,8 +42,9 @@ MONGO_URL="${MONGO_URL:-mongodb://127.0.0.1:27017}"
 FERRETDB_PG_DB="${FERRETDB_PG_DB:-ferretdb}"
 FERRETDB_START_TIMEOUT="${FERRETDB_START_TIMEOUT:-30}"
 
-log() { printf '[infra] %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+readonly LOG_TAG=infra
+# shellcheck source=lib/background-server.sh
+source "$ROOT/scripts/lib/background-server.sh"
 
 # Prints a URL with its password replaced by ***.
 redact() { sed -E 's#(://[^:/@]*):[^@/]*@#\1:***@#' <<<"$1"; }
@@ -234,16 +235,6 @@ mongo_probe() {
     node -e "$MONGO_PING_JS" >/dev/null 2>&1 || return 2
 }
 
-find_go() {
-  if command -v go >/dev/null; then
-    GO=go
-  elif [[ -x /usr/local/go/bin/go ]]; then
-    GO=/usr/local/go/bin/go
-  else
-    die "Go is not installed: install Go >= 1.22 or run a MongoDB at $(redact "$MONGO_URL"), e.g. \`docker compose up -d mongo\`."
-  fi
-}
-
 # Serializes FerretDB's write commands: FerretDB v1 runs a conditional update as a query
 # followed by a separate UPDATE by _id, so concurrent updates are lost (FerretDB #3040).
 readonly LOCK_GO='package handler
@@ -294,7 +285,7 @@ patch_id_equality() {
 
 build_ferretdb() {
   [[ -x $BIN ]] && return 0
-  find_go
+  find_go "install Go >= 1.22 or run a MongoDB at $(redact "$MONGO_URL"), e.g. \`docker compose up -d mongo\`."
   local started=$SECONDS dir f fn
   log "mongo:    building FerretDB $FERRETDB_VERSION with the write lock and the _id index patch (first time only, about a minute)..."
   : >"$BUILD_LOG"
@@ -339,14 +330,9 @@ build_ferretdb() {
 
 # Pid of the FerretDB this script started, if it still runs.
 our_ferretdb_pid() {
-  local pid
-  [[ -f $PID_FILE ]] || return 1
-  pid="$(<"$PID_FILE")"
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  # Guard against a recycled pid: it must still be one of our binaries. Any build of ours, not
-  # only $BIN: `down` must still stop what an older version of this script started.
-  [[ "$(readlink "/proc/$pid/exe" 2>/dev/null || true)" == "$CACHE_DIR/bin/ferretdb-"* ]] || return 1
-  printf '%s' "$pid"
+  # Any build of ours, not only $BIN: `down` must still stop what an older version of this
+  # script started.
+  pid_from_file "$PID_FILE" "$CACHE_DIR/bin/ferretdb-"
 }
 
 # Pid of the FerretDB this script started if it is the one MONGO_URL points at.
@@ -369,26 +355,14 @@ start_ferretdb() {
 
   mkdir -p "$RUN_DIR"
   [[ -f $LOG_FILE ]] && mv -f "$LOG_FILE" "$LOG_FILE.prev"
-  # FerretDB outlives this script: it must not inherit any descriptor but 0-2, or it would
-  # hold our flock (fd 9) or a caller's (`flock lockfile bash infra.sh up` passes one) for as
-  # long as it runs. setsid: own session, so it survives the terminal. The subshell, nohup and
-  # setsid all exec, so $! is FerretDB's pid.
-  (
-    for fd in /proc/$BASHPID/fd/*; do
-      fd=${fd##*/}
-      if ((fd > 2)); then eval "exec $fd>&-"; fi
-    done
-    exec env DO_NOT_TRACK=1 nohup setsid "$BIN" \
-      --listen-addr="$listen" \
-      --postgresql-url="$pg_url" \
-      --telemetry=disable \
-      --debug-addr=- \
-      --state-dir="$RUN_DIR" \
-      --log-level=warn \
-      </dev/null >>"$LOG_FILE" 2>&1
-  ) &
-  pid=$!
-  printf '%s\n' "$pid" >"$PID_FILE"
+  start_detached "$PID_FILE" "$LOG_FILE" env DO_NOT_TRACK=1 "$BIN" \
+    --listen-addr="$listen" \
+    --postgresql-url="$pg_url" \
+    --telemetry=disable \
+    --debug-addr=- \
+    --state-dir="$RUN_DIR" \
+    --log-level=warn
+  pid="$(<"$PID_FILE")"
 
   deadline=$((SECONDS + FERRETDB_START_TIMEOUT))
   while :; do
@@ -400,7 +374,7 @@ start_ferretdb() {
       die "FerretDB exited at start (log above, full log: $LOG_FILE)."
     fi
     if ((SECONDS >= deadline)); then
-      stop_pid "$pid"
+      stop_pid "$pid" 15 "mongo:    FerretDB"
       rm -f "$PID_FILE"
       tail -n 30 "$LOG_FILE" | sed 's/^/[infra]   /' >&2
       die "FerretDB (pid $pid, now stopped) did not answer at $listen within ${FERRETDB_START_TIMEOUT} s (log above, full log: $LOG_FILE)."
@@ -443,14 +417,8 @@ ensure_mongo() {
 
 # ---------------------------------------------------------------- commands
 
-take_lock() {
-  mkdir -p "$CACHE_DIR"
-  exec 9>"$LOCK_FILE"
-  flock -w 600 9 || die "Another scripts/infra.sh holds $LOCK_FILE for more than 10 minutes."
-}
-
 cmd_up() {
-  take_lock
+  take_lock "$LOCK_FILE" 600 scripts/infra.sh
   check_postgres
   ensure_db "$USERS_DB_NAME"
   ensure_db "$PAYMENTS_DB_NAME"
@@ -460,30 +428,10 @@ cmd_up() {
   ensure_mongo
 }
 
-# SIGTERM, then waits until it exits (SIGKILL after 15 s).
-stop_pid() {
-  local pid=$1 deadline=$((SECONDS + 15))
-  kill -TERM "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      log "mongo:    FerretDB (pid $pid) ignored SIGTERM for 15 s; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    sleep 0.1
-  done
-}
-
 cmd_down() {
-  local pid
-  take_lock
-  if ! pid="$(our_ferretdb_pid)"; then
-    rm -f "$PID_FILE"
-    log "mongo:    no FerretDB started by this script is running; nothing to stop"
-    return 0
-  fi
-  stop_pid "$pid"
-  rm -f "$PID_FILE"
-  log "mongo:    stopped FerretDB (pid $pid)"
+  take_lock "$LOCK_FILE" 600 scripts/infra.sh
+  # Any build of ours, as our_ferretdb_pid.
+  stop_our_server "$PID_FILE" "$CACHE_DIR/bin/ferretdb-" 15 FerretDB "mongo:    "
 }
 
 cmd_status() {

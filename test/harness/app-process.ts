@@ -108,6 +108,21 @@ export class AppProcess {
     return `http://127.0.0.1:${this.httpPort}`;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** How the process ended (`{ code: 1 }`, `{ signal: 'SIGKILL' }`), or undefined while it runs. */
+  get exitStatus(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    const { exitCode: code, signalCode: signal } = this.child;
+    return code === null && signal === null ? undefined : { code, signal };
+  }
+
+  /** Sends a signal without waiting for anything (SIGSTOP and SIGCONT pause and continue it). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   waitForLine(
     matches: (line: LogLine) => boolean,
     timeoutMs: number,
@@ -118,7 +133,11 @@ export class AppProcess {
 
   /** Sends the signal and waits until the process has exited. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill(signal);
+      // A process paused with SIGSTOP acts on the signal only once it runs again.
+      this.child.kill('SIGCONT');
+    }
     return this.exited;
   }
 

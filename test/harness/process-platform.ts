@@ -1,6 +1,14 @@
 import { AppName, AppProcess, AppProcessOptions } from './app-process';
 import { IsolatedEnvironment, createIsolatedEnvironment } from './isolated-environment';
 
+export interface ProcessPlatformOptions extends AppProcessOptions {
+  /**
+   * Variables of one app over the shared ones, e.g. its own proxied RABBITMQ_URL
+   * (test/harness/proxied-platform.ts). Default: none, every app gets the same variables.
+   */
+  variablesOf?: (app: AppName, shared: Readonly<Record<string, string>>) => Record<string, string>;
+}
+
 /** All four apps as OS processes in one isolated environment, for kill, restart and log tests. */
 export class ProcessPlatform {
   readonly apps = new Map<AppName, AppProcess>();
@@ -9,13 +17,13 @@ export class ProcessPlatform {
     readonly environment: IsolatedEnvironment,
     private readonly variables: Record<string, string>,
     /** Applied to every app, restarted ones included. */
-    readonly options: AppProcessOptions,
+    readonly options: ProcessPlatformOptions,
   ) {}
 
   static async start(
     extraVariables: Record<string, string> = {},
     apps: AppName[] = ['users', 'orders', 'payments', 'gateway'],
-    options: AppProcessOptions = {},
+    options: ProcessPlatformOptions = {},
   ): Promise<ProcessPlatform> {
     const environment = await createIsolatedEnvironment();
     const platform = new ProcessPlatform(
@@ -50,7 +58,8 @@ export class ProcessPlatform {
   }
 
   async startApp(name: AppName): Promise<AppProcess> {
-    const app = await AppProcess.start(name, this.variables, this.options);
+    const variables = { ...this.variables, ...this.options.variablesOf?.(name, this.variables) };
+    const app = await AppProcess.start(name, variables, this.options);
     this.apps.set(name, app);
     return app;
   }

@@ -12,10 +12,16 @@ export class ShopApi {
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
+    /** Each request is aborted (fetch rejects with a TimeoutError) after this long. Default: never. */
+    private readonly requestTimeoutMs?: number,
   ) {}
 
   as(token: string): ShopApi {
-    return new ShopApi(this.baseUrl, token);
+    return new ShopApi(this.baseUrl, token, this.requestTimeoutMs);
+  }
+
+  withRequestTimeout(requestTimeoutMs: number): ShopApi {
+    return new ShopApi(this.baseUrl, this.token, requestTimeoutMs);
   }
 
   async request<T>(
@@ -32,6 +38,10 @@ export class ShopApi {
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal:
+        this.requestTimeoutMs === undefined
+          ? undefined
+          : AbortSignal.timeout(this.requestTimeoutMs),
     });
     const text = await response.text();
     return {

@@ -11,6 +11,10 @@ export interface InvariantReport {
   confirmedWithoutOneCaptureAndInvoice: string[];
   /** CANCELLED orders whose payment is still captured. */
   cancelledKeepingMoney: string[];
+  /** Orders with a captured payment that are not CONFIRMED, or not known to the orders service. */
+  capturedWithoutConfirmedOrder: string[];
+  /** Orders with more than one captured payment, or a captured payment with more than one invoice. */
+  chargedMoreThanOnce: string[];
   /** Orders still PENDING. */
   pending: string[];
 }
@@ -38,6 +42,11 @@ export async function checkShopInvariants(
         ...(capturedByOrder.get(row.order_id) ?? []),
         Number(row.invoices),
       ]);
+    const confirmedIds = new Set(
+      orders
+        .filter((order) => order.status === 'CONFIRMED')
+        .map((order) => order._id.toHexString()),
+    );
     const settledIds = new Set(
       orders.filter((order) => order.status !== 'PENDING').map((order) => order._id.toHexString()),
     );
@@ -57,6 +66,12 @@ export async function checkShopInvariants(
         .filter((order) => order.status === 'CANCELLED')
         .map((order) => order._id.toHexString())
         .filter((id) => capturedByOrder.has(id)),
+      capturedWithoutConfirmedOrder: [...capturedByOrder.keys()].filter(
+        (id) => !confirmedIds.has(id),
+      ),
+      chargedMoreThanOnce: [...capturedByOrder]
+        .filter(([, invoices]) => invoices.length > 1 || invoices.some((count) => count > 1))
+        .map(([id]) => id),
       pending: orders
         .filter((order) => order.status === 'PENDING')
         .map((order) => order._id.toHexString()),
@@ -72,5 +87,7 @@ export const healthyShop: InvariantReport = {
   settledOrdersHoldingStock: [],
   confirmedWithoutOneCaptureAndInvoice: [],
   cancelledKeepingMoney: [],
+  capturedWithoutConfirmedOrder: [],
+  chargedMoreThanOnce: [],
   pending: [],
 };

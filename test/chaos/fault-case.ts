@@ -1,0 +1,247 @@
+import { AppName } from '../harness/app-process';
+import { DependencyLink, Fault, describeFault } from '../harness/dependency-link';
+import { eventually } from '../harness/eventually';
+import { ProcessPlatform } from '../harness/process-platform';
+import { InvariantReport, checkShopInvariants } from '../harness/shop-invariants';
+import { CaseResult, Crash, recordResult } from './chaos-results';
+import { ChaosShop } from './chaos-shop';
+import { RequestOutcome, ShopTraffic } from './shop-traffic';
+
+/**
+ * The longest an HTTP request may take. The gateway calls one service per request: an attempt
+ * has RPC_TIMEOUT_MS (2 s in chaosVariables), an idempotent call up to 3 attempts with backoff
+ * of at most 2 s between them: 3 × 2 s + 2 × 2 s.
+ */
+export const httpDeadlineMs = 10_000;
+/** After a fault is removed, the platform serves normally within this. */
+export const recoveryBoundMs = 30_000;
+/** How long a network fault lasts: several heartbeats, RPC deadlines and breaker windows. */
+export const faultDurationMs = 8_000;
+
+/** The client gives up on a request after this, and counts it as hung. */
+const clientGiveUpMs = 30_000;
+/** Recovery is measured up to this, so a slow one still gets a figure. */
+const recoveryGiveUpMs = 90_000;
+/** Orders accepted during a case must have settled this long after recovery. */
+const settleTimeoutMs = 60_000;
+
+/** The network faults every dependency is put through, mildest first. */
+export const networkFaults: Fault[] = [
+  { kind: 'latency', latencyMs: 300, jitterMs: 100 },
+  { kind: 'bandwidth', rateKBps: 8 },
+  { kind: 'reset_peer' },
+  { kind: 'timeout' },
+  { kind: 'cut' },
+];
+
+/** Something that goes wrong for a while and is then put right. */
+export interface Disruption {
+  /** What is disrupted, for the results table: "postgres (users)". */
+  dependency: string;
+  fault: string;
+  start(): Promise<void>;
+  /** Resolves when the disruption has lasted long enough: a fixed time or an observed effect. */
+  hold(): Promise<void>;
+  end(): Promise<void>;
+}
+
+export function networkDisruption(
+  dependency: string,
+  links: DependencyLink[],
+  fault: Fault,
+): Disruption {
+  return {
+    dependency,
+    fault: describeFault(fault),
+    start: async () => {
+      for (const link of links) await link.inject(fault);
+    },
+    // The fault's duration is what is under test here, not a wait for a condition.
+    hold: () => new Promise((resolve) => setTimeout(resolve, faultDurationMs)),
+    end: async () => {
+      for (const link of links) await link.restore();
+    },
+  };
+}
+
+/** One read of each service, then an order that must confirm: the platform serves normally. */
+async function servesNormally(shop: ChaosShop): Promise<boolean> {
+  const customer = shop.customer.withRequestTimeout(httpDeadlineMs);
+  try {
+    const reads = await Promise.all([
+      customer.request('GET', '/health/ready'),
+      customer.request('GET', `/api/products/${shop.productId}`),
+      customer.request('GET', '/api/users/me'),
+      customer.request('GET', '/api/invoices'),
+    ]);
+    if (reads.some((read) => read.status !== 200)) return false;
+    const placed = await customer.placeOrder(shop.productId, 1);
+    if (placed.status !== 202) return false;
+    const statuses = await shop.settle([placed.body.id], 15_000);
+    return statuses.get(placed.body.id) === 'CONFIRMED';
+  } catch {
+    return false;
+  }
+}
+
+function exitedApps(platform: ProcessPlatform): AppName[] {
+  return [...platform.apps].filter(([, app]) => app.exitStatus).map(([name]) => name);
+}
+
+/** ms from `since` until the platform serves normally; null if an app died or it never did. */
+async function timeToServeNormally(shop: ChaosShop, since: number): Promise<number | null> {
+  try {
+    return await eventually(
+      async () => {
+        if (exitedApps(shop.platform).length > 0) return null;
+        return (await servesNormally(shop)) ? performance.now() - since : undefined;
+      },
+      recoveryGiveUpMs,
+      'the platform to serve normally again',
+      250,
+    );
+  } catch {
+    return null;
+  }
+}
+
+/** Records the apps that exited, with their last warnings and errors, and starts them again. */
+async function restartExitedApps(platform: ProcessPlatform): Promise<Crash[]> {
+  const crashes: Crash[] = [];
+  for (const name of exitedApps(platform)) {
+    const app = platform.app(name);
+    const status = app.exitStatus!;
+    crashes.push({
+      app: name,
+      pid: app.pid,
+      exit: status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}`,
+      lastErrors: app.lines
+        .filter((line) => line.level >= 40)
+        .slice(-12)
+        .map((line) => `${line.message ?? ''} ${line.err ? JSON.stringify(line.err) : ''}`)
+        .map((text) => text.trim().slice(0, 600)),
+    });
+    // The next case needs the whole platform; the crash is already recorded as a failure.
+    await platform.startApp(name);
+  }
+  return crashes;
+}
+
+async function invariantsOnceNothingIsPending(shop: ChaosShop): Promise<InvariantReport> {
+  // Orders whose request died with a fault may exist too: the sweeper finishes them.
+  try {
+    return await eventually(
+      async () => {
+        const report = await checkShopInvariants(shop.platform.environment);
+        return report.pending.length === 0 ? report : undefined;
+      },
+      settleTimeoutMs,
+      'every order to settle',
+      500,
+    );
+  } catch {
+    return checkShopInvariants(shop.platform.environment);
+  }
+}
+
+function longest(outcomes: RequestOutcome[]): RequestOutcome | undefined {
+  return outcomes.reduce<RequestOutcome | undefined>(
+    (slowest, outcome) =>
+      slowest === undefined || outcome.durationMs > slowest.durationMs ? outcome : slowest,
+    undefined,
+  );
+}
+
+/** What the platform promises under any fault (ARCHITECTURE.md, "Faults we must survive"). */
+export function failuresOf(result: Omit<CaseResult, 'failures'>): string[] {
+  const failures: string[] = [];
+  for (const crash of result.crashes) failures.push(`${crash.app} ${crash.exit}`);
+  if (result.unsettled.length > 0)
+    failures.push(`${result.unsettled.length} accepted orders still PENDING`);
+  if (result.longestRequestMs > httpDeadlineMs)
+    failures.push(
+      `a request took ${Math.round(result.longestRequestMs)} ms (${result.longestRequest}), over the ${httpDeadlineMs} ms deadline`,
+    );
+  if (result.recoveryMs === null) failures.push('never served normally again');
+  else if (result.recoveryMs > recoveryBoundMs)
+    failures.push(
+      `served normally only ${Math.round(result.recoveryMs)} ms after the fault, over ${recoveryBoundMs} ms`,
+    );
+  // healthyShop: every list of the report is empty.
+  for (const [invariant, orderIds] of Object.entries(result.invariants) as [string, string[]][])
+    if (orderIds.length > 0)
+      failures.push(`${invariant}: ${orderIds.length} (${orderIds.slice(0, 3).join(', ')})`);
+  return failures;
+}
+
+/**
+ * Places orders before, during and after the disruption and reports what happened to them:
+ * crashes, the longest request, how long until the platform served normally again, and the
+ * shop's invariants. Crashed apps are started again, so the next case finds a whole platform.
+ */
+export async function runCase(
+  suite: string,
+  shop: ChaosShop,
+  disruption: Disruption,
+): Promise<CaseResult> {
+  await eventually(
+    async () => ((await servesNormally(shop)) ? true : undefined),
+    recoveryGiveUpMs,
+    'the platform to serve normally before the fault',
+    250,
+  );
+  const traffic = new ShopTraffic(
+    shop.customer.withRequestTimeout(clientGiveUpMs),
+    shop.productId,
+    { intervalMs: 250, maxInFlight: 8 },
+  );
+  let outcomes: RequestOutcome[];
+  let recoveryMs: number | null;
+  traffic.start();
+  try {
+    await eventually(
+      () => (traffic.acceptedOrderIds.length >= 3 ? true : undefined),
+      30_000,
+      'orders to be accepted before the fault',
+    );
+    try {
+      await disruption.start();
+      await disruption.hold();
+    } finally {
+      await disruption.end();
+    }
+    recoveryMs = await timeToServeNormally(shop, performance.now());
+  } finally {
+    outcomes = await traffic.stop();
+  }
+  const crashes = await restartExitedApps(shop.platform);
+
+  const accepted = traffic.acceptedOrderIds;
+  const statuses = await shop.settle(accepted, settleTimeoutMs);
+  const invariants = await invariantsOnceNothingIsPending(shop);
+  const slowest = longest(outcomes);
+  const answers: Record<string, number> = {};
+  for (const { status } of outcomes) answers[status] = (answers[status] ?? 0) + 1;
+  const counted = (status: string) => accepted.filter((id) => statuses.get(id) === status);
+  const partial = {
+    suite,
+    dependency: disruption.dependency,
+    fault: disruption.fault,
+    ordersPlaced: outcomes.filter((outcome) => outcome.what === 'place order').length,
+    ordersAccepted: accepted.length,
+    confirmed: counted('CONFIRMED').length,
+    cancelled: counted('CANCELLED').length,
+    unsettled: accepted.filter(
+      (id) => statuses.get(id) !== 'CONFIRMED' && statuses.get(id) !== 'CANCELLED',
+    ),
+    answers,
+    longestRequestMs: slowest?.durationMs ?? 0,
+    longestRequest: slowest ? `${slowest.what}, ${slowest.status}` : 'none',
+    recoveryMs,
+    crashes,
+    invariants,
+  };
+  const result = { ...partial, failures: failuresOf(partial) };
+  recordResult(result);
+  return result;
+}
