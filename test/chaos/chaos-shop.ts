@@ -2,6 +2,7 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { eventually } from '../harness/eventually';
 import { ProcessPlatform } from '../harness/process-platform';
 import { ShopApi } from '../harness/shop-api';
+import { InvariantReport } from '../harness/shop-invariants';
 
 const admin = { email: 'admin@shop.test', password: 'admin password of the chaos run' };
 
@@ -23,14 +24,17 @@ export const chaosVariables: Record<string, string> = {
 export type OrderStatusName = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
 
 /**
- * A running platform with a customer, a well-stocked product, and a direct line to the
- * orders' database (never through a proxy) to see how orders ended.
+ * A running platform with an admin, a customer, and a direct line to the orders' database
+ * (never through a proxy) to see how orders ended. Cases run one after another on it.
  */
 export class ChaosShop {
+  /** Invariant violations already blamed on an earlier case, as `invariant:id`. */
+  private readonly reported = new Set<string>();
+
   private constructor(
     readonly platform: ProcessPlatform,
+    private readonly shopAdmin: ShopApi,
     readonly customer: ShopApi,
-    readonly productId: string,
     private readonly mongo: MongoClient,
   ) {}
 
@@ -38,10 +42,32 @@ export class ChaosShop {
     const api = new ShopApi(platform.gatewayUrl);
     const shopAdmin = await api.logIn(admin.email, admin.password);
     const customer = await api.signUp(`chaos-${Date.now()}@example.com`);
-    // Stock never runs out during a run: every cancellation is then caused by a fault.
-    const product = await shopAdmin.createProduct(1_000_000, 1_250);
     const mongo = await MongoClient.connect(platform.environment.mongoUrl);
-    return new ChaosShop(platform, customer, product.id, mongo);
+    return new ChaosShop(platform, shopAdmin, customer, mongo);
+  }
+
+  /**
+   * A product of its own for each case, so unbalanced stock points at one case. Stock never
+   * runs out: every cancellation is then caused by the fault.
+   */
+  async newProduct(): Promise<string> {
+    return (await this.shopAdmin.createProduct(1_000_000, 1_250)).id;
+  }
+
+  /** The violations of the report that no earlier case was blamed for. */
+  unreported(report: InvariantReport): InvariantReport {
+    return Object.fromEntries(
+      Object.entries(report).map(([invariant, ids]: [string, string[]]) => [
+        invariant,
+        ids.filter((id) => !this.reported.has(`${invariant}:${id}`)),
+      ]),
+    ) as unknown as InvariantReport;
+  }
+
+  /** Blames these violations on the current case; later cases do not report them again. */
+  markReported(report: InvariantReport): void {
+    for (const [invariant, ids] of Object.entries(report) as [string, string[]][])
+      for (const id of ids) this.reported.add(`${invariant}:${id}`);
   }
 
   async statuses(orderIds: readonly string[]): Promise<Map<string, OrderStatusName>> {

@@ -15,8 +15,12 @@ import { RequestOutcome, ShopTraffic } from './shop-traffic';
 export const httpDeadlineMs = 10_000;
 /** After a fault is removed, the platform serves normally within this. */
 export const recoveryBoundMs = 30_000;
-/** How long a network fault lasts: several heartbeats, RPC deadlines and breaker windows. */
-export const faultDurationMs = 8_000;
+/**
+ * How long a network fault lasts: more than two RabbitMQ heartbeats at amqp-connection-manager's
+ * default of 5 s (the broker and the client then give up on a silent connection), several RPC
+ * deadlines and a breaker's open window.
+ */
+export const faultDurationMs = 12_000;
 
 /** The client gives up on a request after this, and counts it as hung. */
 const clientGiveUpMs = 30_000;
@@ -65,17 +69,17 @@ export function networkDisruption(
 }
 
 /** One read of each service, then an order that must confirm: the platform serves normally. */
-async function servesNormally(shop: ChaosShop): Promise<boolean> {
+async function servesNormally(shop: ChaosShop, productId: string): Promise<boolean> {
   const customer = shop.customer.withRequestTimeout(httpDeadlineMs);
   try {
     const reads = await Promise.all([
       customer.request('GET', '/health/ready'),
-      customer.request('GET', `/api/products/${shop.productId}`),
+      customer.request('GET', `/api/products/${productId}`),
       customer.request('GET', '/api/users/me'),
       customer.request('GET', '/api/invoices'),
     ]);
     if (reads.some((read) => read.status !== 200)) return false;
-    const placed = await customer.placeOrder(shop.productId, 1);
+    const placed = await customer.placeOrder(productId, 1);
     if (placed.status !== 202) return false;
     const statuses = await shop.settle([placed.body.id], 15_000);
     return statuses.get(placed.body.id) === 'CONFIRMED';
@@ -89,12 +93,16 @@ function exitedApps(platform: ProcessPlatform): AppName[] {
 }
 
 /** ms from `since` until the platform serves normally; null if an app died or it never did. */
-async function timeToServeNormally(shop: ChaosShop, since: number): Promise<number | null> {
+async function timeToServeNormally(
+  shop: ChaosShop,
+  productId: string,
+  since: number,
+): Promise<number | null> {
   try {
     return await eventually(
       async () => {
         if (exitedApps(shop.platform).length > 0) return null;
-        return (await servesNormally(shop)) ? performance.now() - since : undefined;
+        return (await servesNormally(shop, productId)) ? performance.now() - since : undefined;
       },
       recoveryGiveUpMs,
       'the platform to serve normally again',
@@ -127,21 +135,26 @@ async function restartExitedApps(platform: ProcessPlatform): Promise<Crash[]> {
   return crashes;
 }
 
-async function invariantsOnceNothingIsPending(shop: ChaosShop): Promise<InvariantReport> {
+/** The violations this case caused, once none of its orders is pending any more. */
+async function newViolations(shop: ChaosShop): Promise<InvariantReport> {
   // Orders whose request died with a fault may exist too: the sweeper finishes them.
+  let report: InvariantReport;
   try {
-    return await eventually(
+    report = await eventually(
       async () => {
-        const report = await checkShopInvariants(shop.platform.environment);
-        return report.pending.length === 0 ? report : undefined;
+        const current = await checkShopInvariants(shop.platform.environment);
+        return shop.unreported(current).pending.length === 0 ? current : undefined;
       },
       settleTimeoutMs,
       'every order to settle',
       500,
     );
   } catch {
-    return checkShopInvariants(shop.platform.environment);
+    report = await checkShopInvariants(shop.platform.environment);
   }
+  const violations = shop.unreported(report);
+  shop.markReported(report);
+  return violations;
 }
 
 function longest(outcomes: RequestOutcome[]): RequestOutcome | undefined {
@@ -184,15 +197,16 @@ export async function runCase(
   shop: ChaosShop,
   disruption: Disruption,
 ): Promise<CaseResult> {
+  const productId = await shop.newProduct();
   await eventually(
-    async () => ((await servesNormally(shop)) ? true : undefined),
+    async () => ((await servesNormally(shop, productId)) ? true : undefined),
     recoveryGiveUpMs,
     'the platform to serve normally before the fault',
     250,
   );
   const traffic = new ShopTraffic(
     shop.customer.withRequestTimeout(clientGiveUpMs),
-    shop.productId,
+    productId,
     { intervalMs: 250, maxInFlight: 8 },
   );
   let outcomes: RequestOutcome[];
@@ -210,7 +224,7 @@ export async function runCase(
     } finally {
       await disruption.end();
     }
-    recoveryMs = await timeToServeNormally(shop, performance.now());
+    recoveryMs = await timeToServeNormally(shop, productId, performance.now());
   } finally {
     outcomes = await traffic.stop();
   }
@@ -218,7 +232,7 @@ export async function runCase(
 
   const accepted = traffic.acceptedOrderIds;
   const statuses = await shop.settle(accepted, settleTimeoutMs);
-  const invariants = await invariantsOnceNothingIsPending(shop);
+  const invariants = await newViolations(shop);
   const slowest = longest(outcomes);
   const answers: Record<string, number> = {};
   for (const { status } of outcomes) answers[status] = (answers[status] ?? 0) + 1;
