@@ -282,12 +282,12 @@ ${importLine(['bootstrapService', 'loadEnv', 'runApp'], '@shop/platform')}
 ${importLine([`${pascal}Env`], `./${kebab}.env`)}
 ${importLine([`${pascal}AppModule`], `./${kebab}-app.module`)}
 
-runApp(async () => {
-  await bootstrapService(${pascal}AppModule, {
+runApp(() =>
+  bootstrapService(${pascal}AppModule, {
     service: ${constant}_SERVICE,
     httpPort: loadEnv(${pascal}Env).${constant}_HTTP_PORT,
-  });
-});
+  }),
+);
 `;
 
   files[`${app}/src/${kebab}-app.module.ts`] = isPostgres
@@ -669,11 +669,13 @@ function edits({ names, database, httpPort }: ServiceRequest): Edit[] {
       path: 'scripts/start.sh',
       apply: (content) => {
         const manualStep = {
-          manualStep: `add ${kebab} and "node -r @swc-node/register apps/${kebab}/src/main.ts" to the concurrently command of scripts/start.sh`,
+          manualStep: `add ${kebab} and "scripts/supervise.sh ${kebab} node -r @swc-node/register apps/${kebab}/src/main.ts" to the concurrently command of scripts/start.sh`,
         };
         const namesAndColours = /--names (\S+) --prefix-colors (\S+)/.exec(content);
         const commands = [
-          ...content.matchAll(/^([ \t]*)"node -r @swc-node\/register apps\/[^"]+\/src\/main\.ts"( \\)?$/gm),
+          ...content.matchAll(
+            /^([ \t]*)"scripts\/supervise\.sh \S+ node -r @swc-node\/register apps\/[^"]+\/src\/main\.ts"( \\)?$/gm,
+          ),
         ];
         const last = commands.at(-1);
         if (!namesAndColours || !last || last[2] !== undefined || last.index === undefined)
@@ -681,7 +683,7 @@ function edits({ names, database, httpPort }: ServiceRequest): Edit[] {
         const colours = namesAndColours[2].split(',');
         const colour = LOG_COLOURS.find((candidate) => !colours.includes(candidate)) ?? 'white';
         const lastEnd = last.index + last[0].length;
-        const withCommand = `${content.slice(0, lastEnd)} \\\n${last[1]}"node -r @swc-node/register apps/${kebab}/src/main.ts"${content.slice(lastEnd)}`;
+        const withCommand = `${content.slice(0, lastEnd)} \\\n${last[1]}"scripts/supervise.sh ${kebab} node -r @swc-node/register apps/${kebab}/src/main.ts"${content.slice(lastEnd)}`;
         return {
           content: withCommand.replace(
             namesAndColours[0],

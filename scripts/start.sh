@@ -45,13 +45,14 @@ announce_when_ready() {
 }
 announce_when_ready &
 
-# exec: in the background subshell below, so that $! is concurrently itself.
+# exec: in the background subshell below, so that $! is concurrently itself. Each app runs
+# under scripts/supervise.sh, which restarts it when it crashes; the others keep serving.
 run_apps() {
-  exec ./node_modules/.bin/concurrently --kill-others --names gateway,users,orders,payments --prefix-colors cyan,green,magenta,yellow \
-    "node -r @swc-node/register apps/gateway/src/main.ts" \
-    "node -r @swc-node/register apps/users/src/main.ts" \
-    "node -r @swc-node/register apps/orders/src/main.ts" \
-    "node -r @swc-node/register apps/payments/src/main.ts"
+  exec ./node_modules/.bin/concurrently --names gateway,users,orders,payments --prefix-colors cyan,green,magenta,yellow \
+    "scripts/supervise.sh gateway node -r @swc-node/register apps/gateway/src/main.ts" \
+    "scripts/supervise.sh users node -r @swc-node/register apps/users/src/main.ts" \
+    "scripts/supervise.sh orders node -r @swc-node/register apps/orders/src/main.ts" \
+    "scripts/supervise.sh payments node -r @swc-node/register apps/payments/src/main.ts"
 }
 
 # In the background with a forwarding trap: a SIGTERM to this script (a process manager, a
@@ -59,6 +60,7 @@ run_apps() {
 # control a background job would ignore Ctrl-C, so it is forwarded as well.
 run_apps &
 apps=$!
-trap 'kill -TERM "$apps" 2>/dev/null || true' TERM INT
+# concurrently counts an app that ends on SIGTERM as failed; on SIGINT it counts a clean stop.
+trap 'kill -INT "$apps" 2>/dev/null || true' TERM INT
 # wait returns early when a trapped signal arrives; wait again for the apps to finish stopping.
 wait "$apps" || wait "$apps"

@@ -260,7 +260,7 @@ describe('npm run new:service', () => {
     expect(Number(catalogSearchPort)).toBe(Number(reviewsPort) + 1);
     expect(startScript).toMatch(/--names gateway,\S*,reviews,catalog-search --prefix-colors /);
     expect(startScript).toContain(
-      ' \\\n    "node -r @swc-node/register apps/reviews/src/main.ts" \\\n    "node -r @swc-node/register apps/catalog-search/src/main.ts"\n',
+      ' \\\n    "scripts/supervise.sh reviews node -r @swc-node/register apps/reviews/src/main.ts" \\\n    "scripts/supervise.sh catalog-search node -r @swc-node/register apps/catalog-search/src/main.ts"\n',
     );
     expect(compose).toMatch(
       new RegExp(

@@ -12,4 +12,5 @@ runApp(async () => {
   new Logger('gateway').log(
     `listening on port ${port}: API http://localhost:${port}/api, Swagger UI http://localhost:${port}/docs`,
   );
+  return app;
 });

@@ -10,9 +10,9 @@ import { OrdersAppModule } from './orders-app.module';
 // message.
 mongoose.set('skipOriginalStackTraces', true);
 
-runApp(async () => {
-  await bootstrapService(OrdersAppModule, {
+runApp(() =>
+  bootstrapService(OrdersAppModule, {
     service: 'orders',
     httpPort: loadEnv(OrdersEnv).ORDERS_HTTP_PORT,
-  });
-});
+  }),
+);

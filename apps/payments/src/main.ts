@@ -5,9 +5,9 @@ import { bootstrapService, loadEnv, runApp } from '@shop/platform';
 import { PaymentsEnv } from './payments.env';
 import { PaymentsAppModule } from './payments-app.module';
 
-runApp(async () => {
-  await bootstrapService(PaymentsAppModule, {
+runApp(() =>
+  bootstrapService(PaymentsAppModule, {
     service: PAYMENTS_SERVICE,
     httpPort: loadEnv(PaymentsEnv).PAYMENTS_HTTP_PORT,
-  });
-});
+  }),
+);

@@ -5,9 +5,9 @@ import { bootstrapService, loadEnv, runApp } from '@shop/platform';
 import { UsersEnv } from './users.env';
 import { UsersAppModule } from './users-app.module';
 
-runApp(async () => {
-  await bootstrapService(UsersAppModule, {
+runApp(() =>
+  bootstrapService(UsersAppModule, {
     service: USERS_SERVICE,
     httpPort: loadEnv(UsersEnv).USERS_HTTP_PORT,
-  });
-});
+  }),
+);

@@ -20,8 +20,14 @@ export interface PlaceOrderData extends RequestOrigin {
   shippingAddress: Record<string, string>;
 }
 
-/** Remote steps before the pivot try a few times, within a deadline, then the saga compensates. */
-const remoteStepRetry: SagaStepRetryOptions = {
+/**
+ * Remote steps before the pivot try a few times, within a deadline, then the saga compensates.
+ * The step owns the retries of its calls: the orders service's clients make one attempt per
+ * call (sagas.module.ts), so a step sends at most `maxAttempts` messages. A call rejected by an
+ * open breaker is not retried: the step fails at once and the saga compensates (see
+ * docs/retries.md).
+ */
+export const remoteStepRetry: SagaStepRetryOptions = {
   maxAttempts: 5,
   deadlineMs: 10_000,
   backoff: exponential({ initialDelayMs: 200, maxDelayMs: 2_000 }),

@@ -19,10 +19,14 @@ import { SagaRuntime } from './saga-runtime';
 @Module({
   imports: [
     MongooseModule.forFeature([{ name: Order.name, schema: OrderSchema }]),
-    ServiceClientsModule.register([
-      { client: UsersClient, service: 'users' },
-      { client: PaymentsClient, service: 'payments' },
-    ]),
+    // Saga steps own the retries of their calls (see place-order.saga.ts): one attempt per call.
+    ServiceClientsModule.register(
+      [
+        { client: UsersClient, service: 'users' },
+        { client: PaymentsClient, service: 'payments' },
+      ],
+      { attemptsPerCall: 1 },
+    ),
     InventoryModule,
     ShippingModule,
   ],

@@ -7,7 +7,7 @@ import { ensureDeadLetterQueue } from '../messaging/dead-letter-queue';
 import { MessageDrain } from '../messaging/message-drain';
 import { RmqAckInterceptor } from '../messaging/rmq-ack.interceptor';
 import { queueName, rmqServerOptions } from '../messaging/rmq.options';
-import { StringPatternServerRmq } from '../messaging/string-pattern.server-rmq';
+import { ServiceServerRmq } from '../messaging/service.server-rmq';
 
 export interface ServiceBootstrapOptions {
   /** The service's name; its queue is `${RMQ_QUEUE_PREFIX}${service}`. */
@@ -46,7 +46,7 @@ export async function bootstrapService(
   app.useGlobalFilters(new RpcErrorFilter());
   app.useGlobalInterceptors(new RmqAckInterceptor(app.get(MessageDrain)));
   app.connectMicroservice(
-    { strategy: new StringPatternServerRmq(transport.options ?? {}) },
+    { strategy: new ServiceServerRmq(transport.options ?? {}) },
     { inheritAppConfig: true },
   );
 

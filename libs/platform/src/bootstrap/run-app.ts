@@ -1,18 +1,26 @@
+import { INestApplication } from '@nestjs/common';
 import { InvalidEnvironmentError } from '../config/load-env';
+import { exitOnUnexpectedErrors } from './process-guard';
 
 /**
  * Runs an app's bootstrap and, if it fails, exits with a short reason: a bad environment is
- * one sentence naming the variable, anything else its stack.
+ * one sentence naming the variable, anything else its stack. Once running, an error nothing
+ * handled closes the app and exits 1 (see {@link exitOnUnexpectedErrors}).
  */
-export function runApp(bootstrap: () => Promise<unknown>): void {
-  bootstrap().catch((error: unknown) => {
-    const reason =
-      error instanceof InvalidEnvironmentError
-        ? error.message
-        : error instanceof Error
-          ? (error.stack ?? error.message)
-          : String(error);
-    process.stderr.write(`${reason}\n`);
-    process.exit(1);
-  });
+export function runApp(bootstrap: () => Promise<INestApplication>): void {
+  let app: INestApplication | undefined;
+  exitOnUnexpectedErrors(() => app);
+  bootstrap().then(
+    (started) => (app = started),
+    (error: unknown) => {
+      const reason =
+        error instanceof InvalidEnvironmentError
+          ? error.message
+          : error instanceof Error
+            ? (error.stack ?? error.message)
+            : String(error);
+      process.stderr.write(`${reason}\n`);
+      process.exit(1);
+    },
+  );
 }

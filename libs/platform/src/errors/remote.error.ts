@@ -11,8 +11,10 @@ export class RemoteError extends Error {
     readonly service: string,
     /** When the caller may try again, for an open circuit (sent as Retry-After). */
     readonly retryAfterMs?: number,
+    /** What the transport or a policy rejected with; an open breaker's rejection stays findable. */
+    cause?: unknown,
   ) {
-    super(payload.message);
+    super(payload.message, cause === undefined ? undefined : { cause });
     this.code = payload.code;
     this.details = payload.details;
   }

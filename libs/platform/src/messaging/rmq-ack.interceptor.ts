@@ -43,8 +43,17 @@ export class RmqAckInterceptor implements NestInterceptor {
     const settle = (action: () => void) => {
       if (settled) return;
       settled = true;
-      action();
-      finished?.();
+      try {
+        action();
+      } catch (error) {
+        // The channel closed while the handler ran (broker restart, missed heartbeats): the
+        // broker has put the message back already and redelivers it on the new channel.
+        this.logger.warn(
+          `Could not settle ${rpcContext.getPattern()} (${String(error)}); the broker redelivers it`,
+        );
+      } finally {
+        finished?.();
+      }
     };
 
     return next.handle().pipe(

@@ -3,6 +3,7 @@ import { ErrorCodes, RpcCallOptions, RpcSender, isRpcErrorPayload } from '@shop/
 import {
   CircuitBreakerRegistry,
   ResilientClient,
+  exponential,
   isBrokenCircuitError,
   isTimeoutError,
   isTransientRpcError,
@@ -12,6 +13,9 @@ import { RequestContext, outgoingHeaders } from '../context/correlation';
 import { RemoteError } from '../errors/remote.error';
 import { isTransientServiceError } from '../errors/transient-errors';
 
+// Short: an HTTP request waits for these.
+const callRetryBackoff = exponential({ initialDelayMs: 100, maxDelayMs: 2_000 });
+
 export interface ServiceClientOptions {
   /** Name of the downstream service, used in errors, logs and as its breaker's name. */
   service: string;
@@ -19,9 +23,18 @@ export interface ServiceClientOptions {
   timeoutMs: number;
   /** The app's breakers: one per downstream service, shared by all its clients. */
   breakers: CircuitBreakerRegistry;
+  /**
+   * Attempts of one call, the first included. Default 3. Say 1 where the caller owns the
+   * retries (saga steps), so that attempts do not multiply across layers.
+   */
+  attemptsPerCall?: number;
 }
 
-/** Turns what a call rejects with into errors that say which service failed and how. */
+/**
+ * Turns what a call rejects with into errors that say which service failed and how. The
+ * original error stays the `cause`: an open breaker's rejection must stay recognisable
+ * (`brokenCircuitBehind`), so that no retry of any layer calls into the open circuit.
+ */
 export function toServiceError(error: unknown, service: string): Error {
   if (isRpcErrorPayload(error)) return new RemoteError(error, service);
   if (isBrokenCircuitError(error)) {
@@ -29,17 +42,22 @@ export function toServiceError(error: unknown, service: string): Error {
       { code: ErrorCodes.serviceUnavailable, message: `The ${service} service is unavailable` },
       service,
       error.retryAfterMs,
+      error,
     );
   }
   if (isTimeoutError(error)) {
     return new RemoteError(
       { code: ErrorCodes.timeout, message: `The ${service} service did not answer in time` },
       service,
+      undefined,
+      error,
     );
   }
   return new RemoteError(
     { code: ErrorCodes.serviceUnavailable, message: `The ${service} service is unavailable` },
     service,
+    undefined,
+    error,
   );
 }
 
@@ -60,6 +78,7 @@ export class ServiceClient implements RpcSender {
       serviceName: options.service,
       registry: options.breakers,
       timeoutMs: options.timeoutMs,
+      retry: { maxAttempts: options.attemptsPerCall ?? 3, backoff: callRetryBackoff },
       // A service that says it failed temporarily (503/504 codes) is worth another try too.
       isTransient: (error) => isTransientRpcError(error) || isTransientServiceError(error),
     });

@@ -23,10 +23,23 @@ export class DownstreamServices {
 const proxyToken = (service: string) => `rmq-proxy:${service}`;
 const senderToken = (service: string) => `rpc-sender:${service}`;
 
+export interface ServiceClientsOptions {
+  /**
+   * Attempts of one call, the first included. Default 3: the client owns the retries of its
+   * calls (only transient errors; a timed-out call only when it is idempotent). An app whose
+   * callers retry themselves (the orders service's saga steps) says 1, so that attempts do not
+   * multiply. No layer ever retries a call an open breaker rejected.
+   */
+  attemptsPerCall?: number;
+}
+
 /** Registers the typed clients of other services an app uses, once, for the whole app. */
 @Module({})
 export class ServiceClientsModule {
-  static register(registrations: ServiceClientRegistration<unknown>[]): DynamicModule {
+  static register(
+    registrations: ServiceClientRegistration<unknown>[],
+    { attemptsPerCall }: ServiceClientsOptions = {},
+  ): DynamicModule {
     const services = [...new Set(registrations.map(({ service }) => service))];
     // One connection and one sender per downstream service, shared by its typed clients.
     const proxies = ClientsModule.registerAsync(
@@ -70,6 +83,7 @@ export class ServiceClientsModule {
           service,
           timeoutMs: env.RPC_TIMEOUT_MS,
           breakers: registry,
+          attemptsPerCall,
         }),
     }));
     const clients: Provider[] = registrations.map(({ client, service }) => ({

@@ -96,3 +96,29 @@ const brokenCircuitBrand = brand(BrokenCircuitError.prototype, 'BrokenCircuitErr
 export function isBrokenCircuitError(error: unknown): error is BrokenCircuitError {
   return hasBrand(error, brokenCircuitBrand);
 }
+
+// Adapters wrap errors once or twice (a service client, a domain error); a cycle must not hang us.
+const MAX_CAUSE_DEPTH = 8;
+
+/**
+ * The open breaker's rejection behind `error`: the error itself, or the first
+ * {@link BrokenCircuitError} in its `cause` chain. An adapter that turns the rejection into its
+ * own error type keeps it as `cause`, and every retry in this library then still refuses to
+ * call into the open circuit (or, in a saga's forward steps and compensations, waits
+ * `retryAfterMs` before the next attempt).
+ *
+ * @example
+ * ```ts
+ * const wrapped = new ServiceUnavailableError('payments is unavailable', { cause: rejection });
+ * brokenCircuitBehind(wrapped)?.retryAfterMs; // the breaker's hint, through the wrapper
+ * ```
+ */
+export function brokenCircuitBehind(error: unknown): BrokenCircuitError | undefined {
+  let current = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH; depth++) {
+    if (isBrokenCircuitError(current)) return current;
+    if (typeof current !== 'object' || current === null || !('cause' in current)) return undefined;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -32,6 +32,7 @@ export { type SlidingWindowOptions } from '../breaker/sliding-window';
 export {
   BrokenCircuitError,
   isBrokenCircuitError,
+  brokenCircuitBehind,
   type RejectingCircuitState,
 } from '../breaker/broken-circuit.error';
 

@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../clock/clock';
 import { type Random, systemRandom } from '../clock/random';
-import { type BrokenCircuitError, isBrokenCircuitError } from '../breaker/broken-circuit.error';
+import { brokenCircuitBehind } from '../breaker/broken-circuit.error';
 import { EventEmitter } from '../policy/events';
 import {
   type AbortListener,
@@ -33,7 +33,8 @@ export interface RetryOptions {
   readonly deadlineMs?: number;
   /**
    * Whether an error is worth another attempt. Default: every error. Whatever it says, an open
-   * circuit (`BrokenCircuitError`) and an aborted call are never retried.
+   * circuit (a `BrokenCircuitError`, also as the `cause` of another error: see
+   * {@link brokenCircuitBehind}) and an aborted call are never retried.
    */
   readonly isTransient?: (error: unknown) => boolean;
   readonly clock?: Clock;
@@ -179,8 +180,8 @@ export class RetryPolicy extends ComposablePolicy {
       this.maxDelayMs,
       this.backoff.nextDelayMs(attempt, previousDelayMs, this.random),
     );
-    if (isBrokenCircuitError(error))
-      delayMs = Math.max(delayMs, (error as BrokenCircuitError).retryAfterMs);
+    const openCircuit = brokenCircuitBehind(error);
+    if (openCircuit) delayMs = Math.max(delayMs, openCircuit.retryAfterMs);
     if (
       this.deadlineMs !== undefined &&
       this.clock.now() + delayMs >= startedAtMs + this.deadlineMs
@@ -208,7 +209,7 @@ export class RetryPolicy extends ComposablePolicy {
     isAborted: boolean,
   ): GiveUpReason | undefined {
     if (isAborted) return 'aborted';
-    if (isBrokenCircuitError(error) && !this.waitsOutOpenCircuits) return 'broken-circuit';
+    if (!this.waitsOutOpenCircuits && brokenCircuitBehind(error)) return 'broken-circuit';
     if (attempt >= this.maxAttempts) return 'max-attempts';
     let isTransient: boolean;
     try {
