@@ -25,7 +25,7 @@ export interface CaseResult {
   cancelled: number;
   /** Accepted orders still PENDING when the case gave up waiting. */
   unsettled: string[];
-  /** How many answers of each status (or 'hung', 'network error') the traffic got. */
+  /** How many answers of each kind the traffic got: `{ 'read profile 503': 4 }`. */
   answers: Record<string, number>;
   longestRequestMs: number;
   longestRequest: string;

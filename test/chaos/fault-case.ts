@@ -28,6 +28,11 @@ const clientGiveUpMs = 30_000;
 const recoveryGiveUpMs = 90_000;
 /** Orders accepted during a case must have settled this long after recovery. */
 const settleTimeoutMs = 60_000;
+/**
+ * Orders whose request failed may exist too; the orders service's sweeper starts their sagas
+ * after a 5 s grace period, sweeping every 5 s, so they settle well within this.
+ */
+const orphansSettleTimeoutMs = 20_000;
 
 /** The network faults every dependency is put through, mildest first. */
 export const networkFaults: Fault[] = [
@@ -145,7 +150,7 @@ async function newViolations(shop: ChaosShop): Promise<InvariantReport> {
         const current = await checkShopInvariants(shop.platform.environment);
         return shop.unreported(current).pending.length === 0 ? current : undefined;
       },
-      settleTimeoutMs,
+      orphansSettleTimeoutMs,
       'every order to settle',
       500,
     );
@@ -174,6 +179,14 @@ export function failuresOf(result: Omit<CaseResult, 'failures'>): string[] {
   if (result.longestRequestMs > httpDeadlineMs)
     failures.push(
       `a request took ${Math.round(result.longestRequestMs)} ms (${result.longestRequest}), over the ${httpDeadlineMs} ms deadline`,
+    );
+  // While a dependency is gone the gateway answers fast and honestly: 503 or 504, nothing else.
+  const dishonest = Object.entries(result.answers).filter(
+    ([answer]) => !/ (200|202|503|504)$/.test(answer),
+  );
+  if (dishonest.length > 0)
+    failures.push(
+      `answers other than 200/202/503/504: ${dishonest.map(([answer, count]) => `${answer} ×${count}`).join(', ')}`,
     );
   if (result.recoveryMs === null) failures.push('never served normally again');
   else if (result.recoveryMs > recoveryBoundMs)
@@ -204,11 +217,10 @@ export async function runCase(
     'the platform to serve normally before the fault',
     250,
   );
-  const traffic = new ShopTraffic(
-    shop.customer.withRequestTimeout(clientGiveUpMs),
-    productId,
-    { intervalMs: 250, maxInFlight: 8 },
-  );
+  const traffic = new ShopTraffic(shop.customer.withRequestTimeout(clientGiveUpMs), productId, {
+    intervalMs: 250,
+    maxInFlight: 8,
+  });
   let outcomes: RequestOutcome[];
   let recoveryMs: number | null;
   traffic.start();
@@ -235,7 +247,8 @@ export async function runCase(
   const invariants = await newViolations(shop);
   const slowest = longest(outcomes);
   const answers: Record<string, number> = {};
-  for (const { status } of outcomes) answers[status] = (answers[status] ?? 0) + 1;
+  for (const { what, status } of outcomes)
+    answers[`${what} ${status}`] = (answers[`${what} ${status}`] ?? 0) + 1;
   const counted = (status: string) => accepted.filter((id) => statuses.get(id) === status);
   const partial = {
     suite,
