@@ -1,6 +1,8 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { bootstrapService } from '@shop/platform';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
+import { OrdersAppModule } from '../../apps/orders/src/orders-app.module';
+import { PaymentsAppModule } from '../../apps/payments/src/payments-app.module';
 import { UsersAppModule } from '../../apps/users/src/users-app.module';
 import {
   IsolatedEnvironment,
@@ -9,6 +11,15 @@ import {
 } from './isolated-environment';
 
 export type AppName = 'gateway' | 'users';
+
+/** The RMQ services a test can boot next to the gateway. */
+export type ServiceName = 'users' | 'orders' | 'payments';
+
+const serviceModules: Record<ServiceName, Type<unknown>> = {
+  users: UsersAppModule,
+  orders: OrdersAppModule,
+  payments: PaymentsAppModule,
+};
 
 export interface RunningPlatform {
   environment: IsolatedEnvironment;
@@ -19,15 +30,21 @@ export interface RunningPlatform {
 }
 
 /**
- * Boots the given apps in this process against the real broker and databases, each test
- * file in its own isolated environment.
+ * Boots the gateway and the given services in this process against the real broker and
+ * databases, each test file in its own isolated environment. Users only by default: most
+ * suites need no more, and every service costs seconds of start-up.
  */
 export async function startPlatform(
   extraVariables: Record<string, string> = {},
+  serviceNames: ServiceName[] = ['users'],
 ): Promise<RunningPlatform> {
   const environment = await createIsolatedEnvironment();
   applyEnvironment({ ...environment.variables, ...extraVariables });
-  const services = [await bootstrapService(UsersAppModule, { service: 'users', httpPort: 0 })];
+  const services = await Promise.all(
+    serviceNames.map((service) =>
+      bootstrapService(serviceModules[service], { service, httpPort: 0 }),
+    ),
+  );
   const gateway = await createGatewayApp();
   await gateway.listen(0);
   return {
