@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { FieldRule } from './dto-rules';
 
 /** Fixed values for fields whose valid values the platform decides (an existing product's id). */
-export type FieldOverrides = Record<string, fc.Arbitrary<unknown>>;
+export type FieldOverrides = Record<string, unknown>;
 
 function validString(rule: FieldRule): fc.Arbitrary<string> {
   if (rule.format === 'email')
@@ -27,8 +27,7 @@ function validString(rule: FieldRule): fc.Arbitrary<string> {
 
 /** Values that pass every rule of the field. */
 export function validValue(rule: FieldRule, overrides: FieldOverrides = {}): fc.Arbitrary<unknown> {
-  const override = overrides[rule.name];
-  if (override) return override;
+  if (rule.name in overrides) return fc.constant(overrides[rule.name]);
   switch (rule.kind) {
     case 'integer':
       return fc.integer({
@@ -100,11 +99,15 @@ function fieldMutations(rule: FieldRule, path: string[]): Mutation[] {
   const at = [...path, rule.name];
   const mutations: Mutation[] = [{ path: at, why: 'null', value: null }];
   if (rule.isRequired) mutations.push({ path: at, why: 'missing', remove: true });
-  for (const [why, value] of wrongTypes[rule.kind]) mutations.push({ path: at, why, value });
-  if (rule.kind === 'string' && ((rule.minLength ?? 0) > 0 || rule.pattern || rule.format)) {
+  for (const [why, value] of wrongTypes[rule.kind])
+    if (!(rule.acceptsDigits && why === 'a numeric string'))
+      mutations.push({ path: at, why, value });
+  const hasPattern = Boolean(rule.pattern || rule.format);
+  if (rule.kind === 'string' && ((rule.minLength ?? 0) > 0 || hasPattern))
     mutations.push({ path: at, why: 'an empty string', value: '' });
+  // Blanks are text unless the field is trimmed or has a format.
+  if (rule.kind === 'string' && (((rule.minLength ?? 0) > 0 && rule.isTrimmed) || hasPattern))
     mutations.push({ path: at, why: 'blanks', value: '   ' });
-  }
   if (rule.kind === 'string' && rule.maxLength !== undefined)
     mutations.push({ path: at, why: 'too long', value: 'x'.repeat(rule.maxLength + 1) });
   if (rule.kind === 'integer') {
@@ -162,4 +165,15 @@ export function applyMutation(body: Record<string, unknown>, mutation: Mutation)
 
 export function describeMutation(mutation: Mutation): string {
   return `${mutation.path.join('.') || 'body'} as ${mutation.why}`;
+}
+
+/** One valid body per mutation of the DTO, so that every way of breaking it is tried once. */
+export function everyMutationOnce(
+  fields: FieldRule[],
+  overrides: FieldOverrides,
+  seed: number,
+): Array<[body: Record<string, unknown>, mutation: Mutation]> {
+  const mutations = mutationsOf(fields);
+  const bodies = fc.sample(validObject(fields, overrides), { numRuns: mutations.length, seed });
+  return mutations.map((mutation, index) => [bodies[index], mutation]);
 }

@@ -1,3 +1,5 @@
+import { queryInteger, trimmed } from '@shop/contracts/common/transforms';
+import { TransformationType } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { ValidationTypes, getMetadataStorage } from 'class-validator';
 
@@ -17,6 +19,10 @@ export interface FieldRule {
   maxLength?: number;
   minItems?: number;
   maxItems?: number;
+  /** Surrounding blanks are trimmed before the rules apply (`@Transform(trimmed)`). */
+  isTrimmed?: boolean;
+  /** A string of digits is taken as the number (`@Transform(queryInteger)`). */
+  acceptsDigits?: boolean;
   /** The fields of a nested object, or of each element of an array of objects. */
   fields?: FieldRule[];
 }
@@ -60,6 +66,11 @@ function ruleOf(target: Constructor, name: string, metadatas: Metadata[]): Field
     kind,
     ...(nested && { fields: rulesOf(nested) }),
   };
+  const transforms = defaultMetadataStorage
+    .findTransformMetadatas(target, name, TransformationType.PLAIN_TO_CLASS)
+    .map((metadata) => metadata.transformFn as unknown);
+  if (transforms.includes(trimmed)) rule.isTrimmed = true;
+  if (transforms.includes(queryInteger)) rule.acceptsDigits = true;
   if (named('isEmail')) rule.format = 'email';
   if (named('isMongoId')) rule.format = 'mongoId';
   if (named('isUuid')) rule.format = 'uuid';

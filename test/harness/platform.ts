@@ -1,4 +1,5 @@
 import { INestApplication, Type } from '@nestjs/common';
+import { AddressInfo } from 'node:net';
 import { bootstrapService } from '@shop/platform';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
 import { OrdersAppModule } from '../../apps/orders/src/orders-app.module';
@@ -26,6 +27,8 @@ export interface RunningPlatform {
   gateway: INestApplication;
   /** The gateway's HTTP server, for supertest. */
   http: ReturnType<INestApplication['getHttpServer']>;
+  /** Where the gateway listens, for clients that are not supertest. */
+  url: string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function startPlatform(
     environment,
     gateway,
     http: gateway.getHttpServer(),
+    url: `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`,
     async stop() {
       await gateway.close();
       for (const service of services) await service.close();

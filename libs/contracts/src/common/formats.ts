@@ -11,6 +11,11 @@ export const Formats = {
   objectId: /^[0-9a-fA-F]{24}$/,
   /** A payment token of the processor, e.g. `tok_visa`. */
   paymentToken: /^[A-Za-z0-9_]{1,64}$/,
+  /**
+   * An id or key that services exchange (an order id, `${sagaId}:authorize-payment`): no blanks,
+   * so a stray space cannot make a second payment for the same order.
+   */
+  reference: /^[A-Za-z0-9._:-]+$/,
   /** The client's `Idempotency-Key` header. */
   idempotencyKey: /^[A-Za-z0-9._:-]{1,128}$/,
 } as const;

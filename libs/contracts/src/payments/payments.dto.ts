@@ -15,19 +15,33 @@ export type PaymentStatus = (typeof PaymentStatuses)[number];
 
 const CURRENCY_PATTERN = Formats.currency;
 
+const REFERENCE_MESSAGE = (field: string) => `${field} may hold only letters, digits and . _ : -`;
+
 /** Every command carries the caller's key, e.g. `${sagaId}:authorize-payment`. */
 class PaymentCommand {
-  @ApiProperty({ example: '6f9c1c2e-saga:authorize-payment', minLength: 1, maxLength: 200 })
+  @ApiProperty({
+    example: '6f9c1c2e-saga:authorize-payment',
+    minLength: 1,
+    maxLength: 200,
+    pattern: Formats.reference.source,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @Matches(Formats.reference, { message: REFERENCE_MESSAGE('idempotencyKey') })
   idempotencyKey: string;
 
   /** The one payment of an order is addressed by the order's id. */
-  @ApiProperty({ example: '674a1f0c9d3e2b0012345678', minLength: 1, maxLength: 64 })
+  @ApiProperty({
+    example: '674a1f0c9d3e2b0012345678',
+    minLength: 1,
+    maxLength: 64,
+    pattern: Formats.reference.source,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(64)
+  @Matches(Formats.reference, { message: REFERENCE_MESSAGE('orderId') })
   orderId: string;
 }
 
@@ -58,12 +72,12 @@ export class AuthorizePaymentCommand extends PaymentCommand {
   @ApiProperty({
     description: 'A token of the payment processor',
     example: 'tok_visa',
-    minLength: 1,
-    maxLength: 64,
+    pattern: Formats.paymentToken.source,
   })
   @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @Matches(Formats.paymentToken, {
+    message: 'paymentMethod must be a payment token such as tok_visa',
+  })
   paymentMethod: string;
 }
 
@@ -89,11 +103,17 @@ export class RefundPaymentCommand extends PaymentCommand {
 
 /** Query string of `GET /api/payments`: unknown fields are refused. */
 export class ListPaymentsFilter extends PageQuery {
-  @ApiPropertyOptional({ example: '674a1f0c9d3e2b0012345678', minLength: 1, maxLength: 64 })
+  @ApiPropertyOptional({
+    example: '674a1f0c9d3e2b0012345678',
+    minLength: 1,
+    maxLength: 64,
+    pattern: Formats.reference.source,
+  })
   @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(64)
+  @Matches(Formats.reference, { message: REFERENCE_MESSAGE('orderId') })
   orderId?: string;
 }
 
