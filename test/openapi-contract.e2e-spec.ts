@@ -1,7 +1,7 @@
 // @shop/platform's env classes read decorator metadata as soon as they load.
 import 'reflect-metadata';
 import { OrderView } from '@shop/contracts';
-import { RunningPlatform, startPlatform } from './harness/platform';
+import { RunningPlatform, startShopPlatform } from './harness/platform';
 import { ShopApi } from './harness/shop-api';
 import { ValidatingProxy } from './harness/validating-proxy';
 
@@ -20,14 +20,9 @@ describe('The OpenAPI document is the contract', () => {
   let shopAdmin: ShopApi;
 
   beforeAll(async () => {
-    platform = await startPlatform(
-      {
-        ADMIN_EMAIL: admin.email,
-        ADMIN_PASSWORD: admin.password,
-        AUTH_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
-      },
-      ['users', 'orders', 'payments'],
-    );
+    platform = await startShopPlatform(admin, {
+      AUTH_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
+    });
     proxy = await ValidatingProxy.start(platform.url);
     anyone = new ShopApi(proxy.url);
     customer = await anyone.signUp('grace@example.com');

@@ -36,12 +36,14 @@ import {
   mutationsOf,
 } from './harness/dto-arbitraries';
 import { rulesOf } from './harness/dto-rules';
-import { RunningPlatform, startPlatform } from './harness/platform';
+import { RunningPlatform, startShopPlatform } from './harness/platform';
 import { RmqRequester } from './harness/rmq-requester';
 import { ShopApi } from './harness/shop-api';
 import { ShopState } from './harness/shop-state';
 
 const SEED = 21;
+
+const admin = { email: 'admin@shop.test', password: 'admin password of the rpc run' };
 
 /** Every request pattern a service validates, with the DTO its handler takes. */
 const commands: Array<[pattern: string, service: string, dto: new () => object]> = [
@@ -75,15 +77,12 @@ describe('Services refuse invalid commands that bypass the gateway', () => {
   let deadLettersBefore: Record<string, number>;
 
   beforeAll(async () => {
-    platform = await startPlatform(
-      { ADMIN_EMAIL: 'admin@shop.test', ADMIN_PASSWORD: 'admin password of the rpc run' },
-      ['users', 'orders', 'payments'],
-    );
+    platform = await startShopPlatform(admin);
     const api = new ShopApi(platform.url);
-    const admin = await api.logIn('admin@shop.test', 'admin password of the rpc run');
+    const shopAdmin = await api.logIn(admin.email, admin.password);
     const customer = await api.signUp('grace@example.com');
     const me = (await customer.request<{ id: string }>('GET', '/api/users/me')).body;
-    const product = await admin.createProduct(10, 1_250);
+    const product = await shopAdmin.createProduct(10, 1_250);
     // Valid values for fields that must name something that exists, so that the mutation
     // is the only thing wrong with a command.
     overrides = {

@@ -1,5 +1,6 @@
 import { isEmail } from 'class-validator';
 import fc from 'fast-check';
+import { integerWithin } from './bounds';
 import { FieldRule } from './dto-rules';
 
 /** Fixed values for fields whose valid values the platform decides (an existing product's id). */
@@ -30,10 +31,7 @@ export function validValue(rule: FieldRule, overrides: FieldOverrides = {}): fc.
   if (rule.name in overrides) return fc.constant(overrides[rule.name]);
   switch (rule.kind) {
     case 'integer':
-      return fc.integer({
-        min: rule.minimum ?? -1_000_000,
-        max: Math.min(rule.maximum ?? 1_000_000, Number.MAX_SAFE_INTEGER),
-      });
+      return integerWithin(rule);
     case 'object':
       return validObject(rule.fields ?? [], overrides);
     case 'array':

@@ -2,9 +2,10 @@ import { queryInteger, trimmed } from '@shop/contracts/common/transforms';
 import { TransformationType } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { ValidationTypes, getMetadataStorage } from 'class-validator';
+import { Bounds } from './bounds';
 
 /** What the validation decorators of one DTO field require, read from their metadata. */
-export interface FieldRule {
+export interface FieldRule extends Bounds {
   name: string;
   /** No `@IsOptional()` / `@IsOmittable()`: leaving it out is an error. */
   isRequired: boolean;
@@ -13,12 +14,6 @@ export interface FieldRule {
   format?: 'email' | 'mongoId' | 'uuid';
   pattern?: RegExp;
   oneOf?: readonly unknown[];
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  maxItems?: number;
   /** Surrounding blanks are trimmed before the rules apply (`@Transform(trimmed)`). */
   isTrimmed?: boolean;
   /** A string of digits is taken as the number (`@Transform(queryInteger)`). */
