@@ -160,6 +160,21 @@ describe('Recovering from crashes and outages', () => {
     expect(await checkShopInvariants(platform.environment)).toEqual(healthyShop);
   }, 180_000);
 
+  it('cancels an order whose first step fails while the users service is down', async () => {
+    const product = await shopAdmin.createProduct(3);
+    await platform.stopApp('users');
+
+    const placed = await customer.placeOrder(product.id, 1);
+    const order = await customer.finalOrder(placed.body.id, 60_000);
+    await platform.startApp('users');
+
+    expect(order).toMatchObject({
+      status: 'CANCELLED',
+      failureReason: expect.stringMatching(/^validate-user: .*users service/),
+    });
+    expect(await checkShopInvariants(platform.environment)).toEqual(healthyShop);
+  }, 120_000);
+
   it("answers 503 with Retry-After at once while the gateway's breaker for a service is open", async () => {
     await platform.stopApp('payments');
 

@@ -94,6 +94,8 @@ describe('Security of the gateway', () => {
         ...errorShape,
         statusCode: 429,
         error: 'Too Many Requests',
+        // Not Nest's "ThrottlerException: Too Many Requests", which names an internal class.
+        message: 'Too many attempts; retry after Retry-After seconds',
       });
     });
 

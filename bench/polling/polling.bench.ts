@@ -181,7 +181,8 @@ async function main(): Promise<void> {
     } as unknown as DomainEventPublisher;
     const relay = new OrderEventsRelay(orders, publisher);
     const sagas = {
-      hasPlacement: async (orderId: string) => (await store.load(orderId)) !== undefined,
+      settlePlacement: async (orderId: string) =>
+        (await store.load(orderId)) === undefined ? 'missing' : 'running',
       startPlacement: () => Promise.reject(new Error('the bench stores no unstarted order')),
     } as unknown as OrderSagas;
     const sweeper = new UnstartedOrdersSweeper(orders, sagas);

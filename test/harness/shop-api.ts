@@ -29,19 +29,22 @@ export class ShopApi {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    signal?: AbortSignal,
   ): Promise<ApiResponse<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
+      // The caller's signal, else this client's per-request timeout, if any.
+      signal:
+        signal ??
+        (this.requestTimeoutMs === undefined
+          ? undefined
+          : AbortSignal.timeout(this.requestTimeoutMs)),
       headers: {
         ...(body !== undefined && { 'content-type': 'application/json' }),
         ...(this.token && { authorization: `Bearer ${this.token}` }),
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal:
-        this.requestTimeoutMs === undefined
-          ? undefined
-          : AbortSignal.timeout(this.requestTimeoutMs),
     });
     const text = await response.text();
     return {

@@ -14,6 +14,7 @@ import { setUpSwagger } from './docs/swagger';
 import { GatewayAppModule } from './gateway-app.module';
 import { GatewayEnv } from './gateway.env';
 import { jsonBodyErrors, jsonBodyOptions } from './http/json-body';
+import { requireJsonContentType } from './http/json-content-type';
 import { securityHeaders } from './http/security-headers';
 
 /** The gateway, configured but not yet listening; main.ts and the e2e tests share it. */
@@ -30,6 +31,7 @@ export async function createGatewayApp(): Promise<INestApplication> {
   if (env.trustProxy !== undefined) app.set('trust proxy', env.trustProxy);
   // First, so that even a body the parser refuses is answered with them.
   app.use(securityHeaders());
+  app.use(requireJsonContentType);
   app.useBodyParser('json', jsonBodyOptions(env.HTTP_BODY_LIMIT_BYTES));
   app.use(jsonBodyErrors);
   app.use(httpMetricsMiddleware(app.get(Metrics)));

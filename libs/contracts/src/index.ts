@@ -2,6 +2,8 @@ export * from './common/error-codes';
 export * from './common/health.patterns';
 export * from './common/message-headers';
 export * from './common/page.query';
+export * from './common/formats';
+export * from './common/presence.decorators';
 export * from './common/rpc-sender';
 export * from './users/users.patterns';
 export * from './users/users.dto';

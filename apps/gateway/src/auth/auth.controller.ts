@@ -1,14 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AccessTokenView,
   LoginCommand,
@@ -16,34 +8,29 @@ import {
   UserView,
   UsersClient,
 } from '@shop/contracts';
-import { ErrorResponse } from '../docs/error-response';
+import { ApiErrors } from '../docs/api-errors';
 
 @ApiTags('auth')
-@ApiBadRequestResponse({
-  type: ErrorResponse,
-  description: 'A field is missing, unknown or invalid',
-})
+@ApiErrors(400, 413, 415, 429, 500, 503, 504)
 // Slows password guessing and mass sign-ups; the limit is per client address.
 @UseGuards(ThrottlerGuard)
-@ApiTooManyRequestsResponse({
-  type: ErrorResponse,
-  description: 'Too many attempts; retry after Retry-After seconds',
-})
 @Controller('auth')
 export class AuthController {
   constructor(private readonly users: UsersClient) {}
 
   @Post('register')
+  @ApiOperation({ summary: 'Create a customer account' })
   @ApiCreatedResponse({ type: UserView })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'The email is already registered' })
+  @ApiErrors(409)
   register(@Body() command: RegisterUserCommand): Promise<UserView> {
     return this.users.register(command);
   }
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Exchange email and password for an access token' })
   @ApiOkResponse({ type: AccessTokenView })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Wrong email or password' })
+  @ApiErrors(401)
   login(@Body() command: LoginCommand): Promise<AccessTokenView> {
     return this.users.login(command);
   }

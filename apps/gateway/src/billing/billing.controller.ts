@@ -1,11 +1,5 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   InvoiceView,
   ListInvoicesFilter,
@@ -15,23 +9,20 @@ import {
 } from '@shop/contracts';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ErrorResponse } from '../docs/error-response';
+import { ApiErrors } from '../docs/api-errors';
 
 /** Payments and invoices of the caller's own orders; the payments service filters by owner. */
 @ApiTags('billing')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({
-  type: ErrorResponse,
-  description: 'Missing, malformed, wrongly signed or expired token',
-})
+@ApiErrors(400, 401, 500, 503, 504)
 @UseGuards(JwtAuthGuard)
 @Controller()
 export class BillingController {
   constructor(private readonly payments: PaymentsClient) {}
 
   @Get('payments')
+  @ApiOperation({ summary: 'List the payments of the own orders' })
   @ApiOkResponse({ type: [PaymentView] })
-  @ApiBadRequestResponse({ type: ErrorResponse })
   listPayments(
     @CurrentUser() user: AuthenticatedUser,
     @Query() filter: ListPaymentsFilter,
@@ -40,8 +31,8 @@ export class BillingController {
   }
 
   @Get('invoices')
+  @ApiOperation({ summary: 'List the invoices of the own orders' })
   @ApiOkResponse({ type: [InvoiceView] })
-  @ApiBadRequestResponse({ type: ErrorResponse })
   listInvoices(
     @CurrentUser() user: AuthenticatedUser,
     @Query() page: ListInvoicesFilter,

@@ -1,13 +1,10 @@
 import { Body, Controller, Get, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import {
   CreateProductCommand,
@@ -18,27 +15,26 @@ import {
 } from '@shop/contracts';
 import { AdminOnlyGuard } from '../auth/admin-only.guard';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ErrorResponse } from '../docs/error-response';
+import { ApiErrors } from '../docs/api-errors';
 import { MongoIdParam } from '../http/mongo-id.param';
 
 @ApiTags('products')
-@ApiBadRequestResponse({
-  type: ErrorResponse,
-  description: 'A field or parameter is missing, unknown or invalid',
-})
+@ApiErrors(400, 500, 503, 504)
 @Controller('products')
 export class ProductsController {
   constructor(private readonly products: ProductsClient) {}
 
   @Get()
+  @ApiOperation({ summary: 'List the catalog' })
   @ApiOkResponse({ type: [ProductView] })
   list(@Query() query: ListProductsQuery): Promise<ProductView[]> {
     return this.products.list(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read one product' })
   @ApiOkResponse({ type: ProductView })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors(404)
   get(@MongoIdParam() id: string): Promise<ProductView> {
     return this.products.get(id);
   }
@@ -46,9 +42,9 @@ export class ProductsController {
   @Post()
   @UseGuards(JwtAuthGuard, AdminOnlyGuard)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Add a product (admin)' })
   @ApiCreatedResponse({ type: ProductView })
-  @ApiUnauthorizedResponse({ type: ErrorResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Not an admin' })
+  @ApiErrors(401, 403, 413, 415)
   create(@Body() command: CreateProductCommand): Promise<ProductView> {
     return this.products.create(command);
   }
@@ -56,10 +52,9 @@ export class ProductsController {
   @Patch(':id')
   @UseGuards(JwtAuthGuard, AdminOnlyGuard)
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the name, price or stock of a product (admin)' })
   @ApiOkResponse({ type: ProductView })
-  @ApiUnauthorizedResponse({ type: ErrorResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'Not an admin' })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors(401, 403, 404, 413, 415)
   update(@MongoIdParam() id: string, @Body() body: UpdateProductBody): Promise<ProductView> {
     return this.products.update({ ...body, productId: id });
   }

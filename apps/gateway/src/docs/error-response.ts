@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { HttpErrorBody } from '@shop/platform';
 
 export class ErrorResponse implements HttpErrorBody {
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 400 })
   statusCode: number;
 
   @ApiProperty({ example: 'Bad Request' })

@@ -1,5 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -25,6 +30,7 @@ export class HealthController {
   /** Liveness: the process serves HTTP. */
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Liveness' })
   @ApiOkResponse({ description: 'The gateway is alive' })
   live() {
     return this.health.check([]);
@@ -33,6 +39,7 @@ export class HealthController {
   /** Readiness: the broker and every service answer a ping within a second; with each breaker's state. */
   @Get('ready')
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness of the broker and every service' })
   @ApiOkResponse({ description: 'Every service answers' })
   @ApiServiceUnavailableResponse({ description: 'A service or the broker does not answer in time' })
   ready() {

@@ -1,5 +1,6 @@
 import { BadRequestException, Param, PipeTransform } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
+import { Formats } from '@shop/contracts';
 import { isMongoId } from 'class-validator';
 
 const invalidIdMessage = 'id must be a 24-character hexadecimal id';
@@ -32,7 +33,11 @@ export function MongoIdParam(): ParameterDecorator {
     ApiParam({
       name: 'id',
       required: true,
-      schema: { example: '6745f0c2a1b2c3d4e5f60718', type: 'string' },
+      schema: {
+        example: '6745f0c2a1b2c3d4e5f60718',
+        type: 'string',
+        pattern: Formats.objectId.source,
+      },
     })(target, method!, handler);
   };
 }

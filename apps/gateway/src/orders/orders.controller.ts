@@ -12,22 +12,24 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiHeader,
-  ApiNotFoundResponse,
   ApiOkResponse,
-  ApiServiceUnavailableResponse,
+  ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ListOrdersFilter, OrderView, OrdersClient, PlaceOrderBody } from '@shop/contracts';
+import {
+  Formats,
+  ListOrdersFilter,
+  OrderView,
+  OrdersClient,
+  PlaceOrderBody,
+} from '@shop/contracts';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ErrorResponse } from '../docs/error-response';
+import { ApiErrors } from '../docs/api-errors';
 import { MongoIdParam } from '../http/mongo-id.param';
 
 function requesterOf(user: AuthenticatedUser) {
@@ -36,14 +38,7 @@ function requesterOf(user: AuthenticatedUser) {
 
 @ApiTags('orders')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({
-  type: ErrorResponse,
-  description: 'Missing, malformed, wrongly signed or expired token',
-})
-@ApiServiceUnavailableResponse({
-  type: ErrorResponse,
-  description: 'A service is unavailable; retry after Retry-After seconds',
-})
+@ApiErrors(400, 401, 500, 503, 504)
 @UseGuards(JwtAuthGuard)
 @Controller('orders')
 export class OrdersController {
@@ -55,13 +50,20 @@ export class OrdersController {
     name: 'Idempotency-Key',
     required: false,
     description: 'Repeating a request with the same key returns the same order',
+    schema: { type: 'string', pattern: Formats.idempotencyKey.source },
   })
+  @ApiOperation({ summary: 'Place an order; its saga runs after the answer' })
   @ApiAcceptedResponse({
     type: OrderView,
     description: 'Accepted; the order is PENDING until its saga ends. Location names it.',
+    headers: {
+      Location: {
+        description: 'Where the order can be read',
+        schema: { type: 'string', example: '/api/orders/6745f0c2a1b2c3d4e5f60719' },
+      },
+    },
   })
-  @ApiBadRequestResponse({ type: ErrorResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'A product does not exist' })
+  @ApiErrors(404, 413, 415)
   async place(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: PlaceOrderBody,
@@ -80,11 +82,11 @@ export class OrdersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the own orders (all orders for admins)' })
   @ApiOkResponse({
     type: [OrderView],
     description: 'Own orders, newest first (all orders for admins)',
   })
-  @ApiBadRequestResponse({ type: ErrorResponse })
   list(
     @CurrentUser() user: AuthenticatedUser,
     @Query() page: ListOrdersFilter,
@@ -93,22 +95,21 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read one order with its saga steps' })
   @ApiOkResponse({ type: OrderView })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'id is not a 24-character hex id' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such order of yours' })
+  @ApiErrors(404)
   get(@CurrentUser() user: AuthenticatedUser, @MongoIdParam() id: string): Promise<OrderView> {
     return this.orders.get({ orderId: id, requester: requesterOf(user) });
   }
 
   @Post(':id/cancel')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Cancel a confirmed order: refund, restock, cancel the shipment' })
   @ApiAcceptedResponse({
     type: OrderView,
     description: 'Accepted; refund and restock follow, then the order is CANCELLED',
   })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'id is not a 24-character hex id' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such order of yours' })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'The order is still being placed' })
+  @ApiErrors(404, 409)
   cancel(@CurrentUser() user: AuthenticatedUser, @MongoIdParam() id: string): Promise<OrderView> {
     return this.orders.cancel({ orderId: id, requester: requesterOf(user) });
   }

@@ -1,36 +1,29 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UpdateProfileBody, UserView, UsersClient } from '@shop/contracts';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ErrorResponse } from '../docs/error-response';
+import { ApiErrors } from '../docs/api-errors';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({
-  type: ErrorResponse,
-  description: 'Missing, malformed, wrongly signed or expired token',
-})
+@ApiErrors(401, 500, 503, 504)
 @UseGuards(JwtAuthGuard)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersClient) {}
 
   @Get('me')
+  @ApiOperation({ summary: 'Read the own profile' })
   @ApiOkResponse({ type: UserView })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
     return this.users.findById(user.id);
   }
 
   @Patch('me')
+  @ApiOperation({ summary: 'Change the own name or password' })
   @ApiOkResponse({ type: UserView })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiErrors(400, 413, 415)
   updateMe(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: UpdateProfileBody,

@@ -1,6 +1,8 @@
 import { SagaStepView } from '@shop/contracts';
 import { StoredOrder } from './order.schema';
 
+export type PlacementState = 'missing' | 'running' | 'ended';
+
 /**
  * What the orders feature needs from the sagas that place and cancel orders. They take the
  * order as the caller holds it: every caller has just written or read it.
@@ -12,8 +14,11 @@ export abstract class OrderSagas {
    */
   abstract startPlacement(order: StoredOrder): Promise<void>;
 
-  /** Whether the order's place-order saga exists (running or ended). */
-  abstract hasPlacement(orderId: string): Promise<boolean>;
+  /**
+   * Where the order's place-order saga stands. One that ended without settling the order (its
+   * first step failed: nothing before it to compensate) cancels the order here first.
+   */
+  abstract settlePlacement(orderId: string): Promise<PlacementState>;
 
   /** Durably starts cancelling a confirmed order (refund, restock, cancel shipment). */
   abstract startCancellation(order: StoredOrder): Promise<void>;

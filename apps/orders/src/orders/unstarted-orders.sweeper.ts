@@ -7,11 +7,15 @@ import { Order } from './order.schema';
 
 const SWEEP_INTERVAL_MS = 5_000;
 const GRACE_MS = 5_000;
+// A saga seen running is looked at again after this long: it may have ended without settling
+// its order since (its first step failed while this process was restarting).
+const RECHECK_RUNNING_MS = 60_000;
 
 /**
  * An order is written before its saga: a crash in between leaves a PENDING order with no
- * saga. This starts the missing sagas of orders still PENDING after a grace period. Starting
- * one that exists is a no-op (the saga's id is the order's), so replicas may race here.
+ * saga. This starts the missing sagas of orders still PENDING after a grace period, and
+ * cancels those whose saga ended without settling them. Starting a saga that exists is a
+ * no-op (the saga's id is the order's), and cancelling is conditional, so replicas may race.
  */
 @Injectable()
 export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,10 +27,10 @@ export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplica
     this.logger,
   );
   /**
-   * Overdue orders seen with a saga, still PENDING at the last sweep: their saga is slow, not
-   * missing. Remembered so that each costs one saga lookup, not one per sweep while it runs.
+   * Overdue orders seen with a running saga, by when that was: their saga is slow, not
+   * missing. Remembered so that each costs one saga lookup a minute, not one per sweep.
    */
-  private withSaga = new Set<string>();
+  private runningSince = new Map<string, number>();
 
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
@@ -47,15 +51,23 @@ export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplica
     const overdue = await this.orders
       .find({ status: 'PENDING', createdAt: { $lt: new Date(now - GRACE_MS) } })
       .lean();
-    const withSaga = new Set<string>();
+    const runningSince = new Map<string, number>();
     for (const order of overdue) {
       const orderId = order._id.toHexString();
-      if (!this.withSaga.has(orderId) && !(await this.sagas.hasPlacement(orderId))) {
+      const seenRunningAt = this.runningSince.get(orderId);
+      if (seenRunningAt !== undefined && now - seenRunningAt < RECHECK_RUNNING_MS) {
+        runningSince.set(orderId, seenRunningAt);
+        continue;
+      }
+      const placement = await this.sagas.settlePlacement(orderId);
+      if (placement === 'missing') {
         this.logger.warn(`Starting the missing saga of order ${orderId}`);
         await this.sagas.startPlacement(order);
+      } else if (placement === 'ended') {
+        this.logger.warn(`Settled order ${orderId}, whose saga had ended`);
       }
-      withSaga.add(orderId);
+      if (placement !== 'ended') runningSince.set(orderId, now);
     }
-    this.withSaga = withSaga;
+    this.runningSince = runningSince;
   }
 }

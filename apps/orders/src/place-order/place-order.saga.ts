@@ -43,6 +43,14 @@ export const remoteStepRetry: SagaStepRetryOptions = {
 export class PlaceOrderSaga {
   readonly definition: SagaDefinition<PlaceOrderData>;
 
+  /**
+   * Releases what the order holds and cancels it with the saga's failure reason; every part
+   * is a conditional update, so running it again changes nothing. The first step's
+   * compensation runs it; so does {@link OrderSagasAdapter.settlePlacement} for a saga whose
+   * first step failed (a failed step is not compensated, so nothing else would).
+   */
+  readonly cancelOrder: (sagaId: string, data: PlaceOrderData) => Promise<void>;
+
   constructor(
     users: UsersClient,
     payments: PaymentsClient,
@@ -52,6 +60,11 @@ export class PlaceOrderSaga {
     failureReasons: SagaFailureReasons,
     cls: ClsService<RequestContext>,
   ) {
+    this.cancelOrder = (sagaId, data) =>
+      inOriginalContext(cls, data, async () => {
+        await inventory.release(data.orderId, data.lines);
+        await orderStatus.cancel(data.orderId, await failureReasons.of(sagaId));
+      });
     this.definition = {
       name: PLACE_ORDER_SAGA,
       steps: [
@@ -62,11 +75,7 @@ export class PlaceOrderSaga {
             inOriginalContext(cls, data, async () => void (await users.validate(data.userId))),
           // Runs last when anything fails. Releasing again is a no-op for what the reserve step
           // undid already, and frees units of a reserve step that failed half-way.
-          compensate: ({ sagaId, data }) =>
-            inOriginalContext(cls, data, async () => {
-              await inventory.release(data.orderId, data.lines);
-              await orderStatus.cancel(data.orderId, await failureReasons.of(sagaId));
-            }),
+          compensate: ({ sagaId, data }) => this.cancelOrder(sagaId, data),
         },
         {
           name: 'reserve-inventory',

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { SagaStepView } from '@shop/contracts';
-import { SagaInstance, SagaOrchestrator } from '@shop/resilience';
+import { SagaInstance, SagaOrchestrator, isTerminalSagaStatus } from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
 import { RequestContext } from '@shop/platform';
 import { CANCEL_ORDER_SAGA, cancellationSagaId } from '../cancel-order/cancel-order.saga';
-import { OrderSagas } from '../orders/order-sagas.port';
+import { OrderSagas, PlacementState } from '../orders/order-sagas.port';
 import { StoredOrder } from '../orders/order.schema';
-import { PLACE_ORDER_SAGA, PlaceOrderData } from '../place-order/place-order.saga';
+import { PLACE_ORDER_SAGA, PlaceOrderData, PlaceOrderSaga } from '../place-order/place-order.saga';
 import { MongoSagaStore } from './mongo-saga.store';
 
 function stepViews(saga: SagaInstance): SagaStepView[] {
@@ -27,6 +27,7 @@ export class OrderSagasAdapter extends OrderSagas {
     private readonly orchestrator: SagaOrchestrator,
     private readonly store: MongoSagaStore,
     private readonly cls: ClsService<RequestContext>,
+    private readonly placeOrder: PlaceOrderSaga,
   ) {
     super();
   }
@@ -36,8 +37,13 @@ export class OrderSagasAdapter extends OrderSagas {
     await this.orchestrator.start(PLACE_ORDER_SAGA, data, { id: data.orderId });
   }
 
-  async hasPlacement(orderId: string): Promise<boolean> {
-    return (await this.store.load(orderId)) !== undefined;
+  async settlePlacement(orderId: string): Promise<PlacementState> {
+    const saga = await this.store.load(orderId);
+    if (!saga) return 'missing';
+    if (!isTerminalSagaStatus(saga.status)) return 'running';
+    if (saga.status !== 'COMPLETED')
+      await this.placeOrder.cancelOrder(saga.id, saga.data as unknown as PlaceOrderData);
+    return 'ended';
   }
 
   async startCancellation(order: StoredOrder): Promise<void> {

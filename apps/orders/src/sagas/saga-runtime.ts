@@ -6,7 +6,9 @@ import {
 } from '@nestjs/common';
 import { MessageDrain, Metrics } from '@shop/platform';
 import { SagaOrchestrator } from '@shop/resilience';
+import { OrderSagas } from '../orders/order-sagas.port';
 import { OrdersEnv } from '../orders.env';
+import { PLACE_ORDER_SAGA } from '../place-order/place-order.saga';
 
 /**
  * Starts recovery with the app and stops the orchestrator before the connections close, so
@@ -21,6 +23,7 @@ export class SagaRuntime implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly env: OrdersEnv,
     private readonly drain: MessageDrain,
     metrics: Metrics,
+    sagas: OrderSagas,
   ) {
     orchestrator.onSagaEnded(({ sagaId, definitionName, status, durationMs, failureReason }) => {
       metrics.sagaOutcomes.inc({ saga: definitionName, outcome: status });
@@ -28,6 +31,15 @@ export class SagaRuntime implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.log(
         `Saga ${definitionName} ${sagaId} ended ${status}${failureReason ? `: ${failureReason}` : ''}`,
       );
+      // A first step that failed leaves nothing to compensate, so no step cancelled the order.
+      // The unstarted-orders sweeper does it too, should this process stop before it is done.
+      if (definitionName === PLACE_ORDER_SAGA && status !== 'COMPLETED') {
+        sagas
+          .settlePlacement(sagaId)
+          .catch((error: unknown) =>
+            this.logger.warn(`Could not settle order ${sagaId} yet: ${String(error)}`),
+          );
+      }
     });
     orchestrator.onSagaResumed(({ sagaId, definitionName, status }) =>
       this.logger.warn(`Took over saga ${definitionName} ${sagaId} (${status})`),

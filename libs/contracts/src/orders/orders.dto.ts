@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -7,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsMongoId,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -15,9 +14,10 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { Role, Roles } from '../users/users.dto';
+import { Formats } from '../common/formats';
+import { IsNestedObject, IsNestedObjectArray, IsOmittable } from '../common/presence.decorators';
 import { trimmed } from '../common/transforms';
 import { PageQuery } from '../common/page.query';
 
@@ -25,11 +25,11 @@ export const OrderStatuses = ['PENDING', 'CONFIRMED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof OrderStatuses)[number];
 
 export class OrderItemInput {
-  @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60718' })
+  @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60718', pattern: Formats.objectId.source })
   @IsMongoId()
   productId: string;
 
-  @ApiProperty({ example: 2, minimum: 1, maximum: 100 })
+  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: 100 })
   @IsInt()
   @Min(1)
   @Max(100)
@@ -37,36 +37,40 @@ export class OrderItemInput {
 }
 
 export class ShippingAddress {
-  @ApiProperty({ example: 'Ada Lovelace' })
+  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   recipient: string;
 
-  @ApiProperty({ example: '12 St James Square' })
+  @ApiProperty({ example: '12 St James Square', minLength: 1, maxLength: 200 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   line1: string;
 
-  @ApiProperty({ example: 'London' })
+  @ApiProperty({ example: 'London', minLength: 1, maxLength: 100 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   city: string;
 
-  @ApiProperty({ example: 'SW1Y 4JH' })
+  @ApiProperty({ example: 'SW1Y 4JH', minLength: 1, maxLength: 20 })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(20)
   postalCode: string;
 
-  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'GB' })
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as GB' })
+  @ApiProperty({
+    description: 'ISO 3166-1 alpha-2',
+    example: 'GB',
+    pattern: Formats.country.source,
+  })
+  @Matches(Formats.country, { message: 'country must be an ISO 3166-1 alpha-2 code such as GB' })
   country: string;
 }
 
@@ -76,24 +80,23 @@ export class PlaceOrderBody {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => OrderItemInput)
+  @IsNestedObjectArray(() => OrderItemInput)
   items: OrderItemInput[];
 
   @ApiProperty({
     description:
       'A payment token. Simulated processor: tok_visa, tok_declined, tok_insufficient_funds, tok_flaky',
     example: 'tok_visa',
+    pattern: Formats.paymentToken.source,
   })
   @IsString()
-  @Matches(/^[A-Za-z0-9_]{1,64}$/, {
+  @Matches(Formats.paymentToken, {
     message: 'paymentMethod must be a payment token such as tok_visa',
   })
   paymentMethod: string;
 
   @ApiProperty({ type: ShippingAddress })
-  @ValidateNested()
-  @Type(() => ShippingAddress)
+  @IsNestedObject(() => ShippingAddress)
   shippingAddress: ShippingAddress;
 }
 
@@ -107,13 +110,12 @@ export class Requester {
 }
 
 export class PlaceOrderCommand extends PlaceOrderBody {
-  @ValidateNested()
-  @Type(() => Requester)
+  @IsNestedObject(() => Requester)
   requester: Requester;
 
   /** The client's `Idempotency-Key`: the same key from the same user returns the same order. */
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, {
+  @IsOmittable()
+  @Matches(Formats.idempotencyKey, {
     message: 'Idempotency-Key may hold 1 to 128 letters, digits and . _ : -',
   })
   idempotencyKey?: string;
@@ -123,8 +125,7 @@ export class GetOrderQuery {
   @IsMongoId()
   orderId: string;
 
-  @ValidateNested()
-  @Type(() => Requester)
+  @IsNestedObject(() => Requester)
   requester: Requester;
 }
 
@@ -132,18 +133,19 @@ export class GetOrderQuery {
 export class ListOrdersFilter extends PageQuery {}
 
 export class ListOrdersQuery extends ListOrdersFilter {
-  @ValidateNested()
-  @Type(() => Requester)
+  @IsNestedObject(() => Requester)
   requester: Requester;
 }
 
 export class CancelOrderCommand extends GetOrderQuery {}
 
 export class OrderItemView {
-  @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60718' }) productId: string;
+  @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60718', pattern: Formats.objectId.source })
+  productId: string;
   @ApiProperty({ example: 'Espresso cup' }) name: string;
-  @ApiProperty({ example: 2 }) quantity: number;
+  @ApiProperty({ type: 'integer', example: 2 }) quantity: number;
   @ApiProperty({
+    type: 'integer',
     description: 'Price per unit when the order was placed, minor units',
     example: 1250,
   })
@@ -153,19 +155,20 @@ export class OrderItemView {
 export class SagaStepView {
   @ApiProperty({ example: 'reserve-inventory' }) step: string;
   @ApiProperty({ example: 'SUCCEEDED' }) outcome: string;
-  @ApiProperty({ example: '2026-11-25T10:00:00.120Z' }) at: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T10:00:00.120Z' }) at: string;
   @ApiPropertyOptional({ description: 'Why the step failed', example: 'Payment declined' })
   error?: string;
 }
 
 export class OrderView {
-  @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60719' }) id: string;
+  @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60719', pattern: Formats.objectId.source })
+  id: string;
   @ApiProperty({ format: 'uuid', example: '0b7e3c1e-4f2a-4d6b-9c58-2f1a7e9d3b40' })
   userId: string;
   @ApiProperty({ enum: OrderStatuses, example: 'PENDING' }) status: OrderStatus;
   @ApiProperty({ type: [OrderItemView] }) items: OrderItemView[];
-  @ApiProperty({ example: 2500 }) totalMinor: number;
-  @ApiProperty({ example: 'EUR' }) currency: string;
+  @ApiProperty({ type: 'integer', example: 2500 }) totalMinor: number;
+  @ApiProperty({ example: 'EUR', pattern: Formats.currency.source }) currency: string;
   @ApiProperty({ type: ShippingAddress }) shippingAddress: ShippingAddress;
   @ApiPropertyOptional({ example: 'Payment declined: card_declined' }) failureReason?: string;
   @ApiProperty({
@@ -174,8 +177,8 @@ export class OrderView {
   })
   cancellationRequested: boolean;
   @ApiProperty({ type: [SagaStepView] }) steps: SagaStepView[];
-  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) createdAt: string;
-  @ApiProperty({ example: '2026-11-25T10:00:00.480Z' }) updatedAt: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T10:00:00.000Z' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T10:00:00.480Z' }) updatedAt: string;
 }
 
 /** Payload of `order.confirmed` and `order.cancelled`. */

@@ -3,7 +3,6 @@ import { Transform } from 'class-transformer';
 import {
   IsInt,
   IsMongoId,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -11,6 +10,8 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { Formats } from '../common/formats';
+import { IsOmittable } from '../common/presence.decorators';
 import { trimmed } from '../common/transforms';
 import { PageQuery } from '../common/page.query';
 
@@ -26,22 +27,34 @@ export class CreateProductCommand {
   name: string;
 
   @ApiPropertyOptional({ example: 'Porcelain, 80 ml', maxLength: 2000 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2_000)
   description?: string;
 
-  @ApiProperty({ description: 'Price in minor units (cents)', example: 1250, minimum: 0 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Price in minor units (cents)',
+    example: 1250,
+    minimum: 0,
+    maximum: MAX_PRICE_MINOR,
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE_MINOR)
   priceMinor: number;
 
-  @ApiProperty({ description: 'ISO 4217 code', example: 'EUR' })
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as EUR' })
+  @ApiProperty({ description: 'ISO 4217 code', example: 'EUR', pattern: Formats.currency.source })
+  @Matches(Formats.currency, { message: 'currency must be an ISO 4217 code such as EUR' })
   currency: string;
 
-  @ApiProperty({ description: 'Units available for sale', example: 20, minimum: 0 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Units available for sale',
+    example: 20,
+    minimum: 0,
+    maximum: MAX_STOCK,
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_STOCK)
@@ -50,27 +63,29 @@ export class CreateProductCommand {
 
 /** Body of `PATCH /api/products/:id`: price, name or stock; stock sets the units available. */
 export class UpdateProductBody {
-  @ApiPropertyOptional({ example: 'Espresso cup, white' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'Espresso cup, white', minLength: 1, maxLength: 200 })
+  @IsOmittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ example: 1300, minimum: 0 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', example: 1300, minimum: 0, maximum: MAX_PRICE_MINOR })
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE_MINOR)
   priceMinor?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'New number of units available for sale',
     example: 25,
     minimum: 0,
+    maximum: MAX_STOCK,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(MAX_STOCK)
@@ -90,7 +105,7 @@ export class GetProductQuery {
 export class ListProductsQuery extends PageQuery {}
 
 export class ProductView {
-  @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60718' })
+  @ApiProperty({ example: '6745f0c2a1b2c3d4e5f60718', pattern: Formats.objectId.source })
   id: string;
 
   @ApiProperty({ example: 'Espresso cup' })
@@ -99,12 +114,12 @@ export class ProductView {
   @ApiProperty({ example: 'Porcelain, 80 ml' })
   description: string;
 
-  @ApiProperty({ example: 1250 })
+  @ApiProperty({ type: 'integer', example: 1250 })
   priceMinor: number;
 
-  @ApiProperty({ example: 'EUR' })
+  @ApiProperty({ example: 'EUR', pattern: Formats.currency.source })
   currency: string;
 
-  @ApiProperty({ description: 'Units available for sale now', example: 20 })
+  @ApiProperty({ type: 'integer', description: 'Units available for sale now', example: 20 })
   stock: number;
 }

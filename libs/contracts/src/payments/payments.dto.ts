@@ -1,16 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Formats } from '../common/formats';
 import { PageQuery } from '../common/page.query';
+import { IsOmittable } from '../common/presence.decorators';
 
 export const PaymentStatuses = [
   'AUTHORIZED',
@@ -21,22 +13,35 @@ export const PaymentStatuses = [
 ] as const;
 export type PaymentStatus = (typeof PaymentStatuses)[number];
 
-/** ISO 4217 alphabetic code, e.g. `EUR`. */
-const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+const CURRENCY_PATTERN = Formats.currency;
+
+const REFERENCE_MESSAGE = (field: string) => `${field} may hold only letters, digits and . _ : -`;
 
 /** Every command carries the caller's key, e.g. `${sagaId}:authorize-payment`. */
 class PaymentCommand {
-  @ApiProperty({ example: '6f9c1c2e-saga:authorize-payment', minLength: 1, maxLength: 200 })
+  @ApiProperty({
+    example: '6f9c1c2e-saga:authorize-payment',
+    minLength: 1,
+    maxLength: 200,
+    pattern: Formats.reference.source,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @Matches(Formats.reference, { message: REFERENCE_MESSAGE('idempotencyKey') })
   idempotencyKey: string;
 
   /** The one payment of an order is addressed by the order's id. */
-  @ApiProperty({ example: '674a1f0c9d3e2b0012345678', minLength: 1, maxLength: 64 })
+  @ApiProperty({
+    example: '674a1f0c9d3e2b0012345678',
+    minLength: 1,
+    maxLength: 64,
+    pattern: Formats.reference.source,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(64)
+  @Matches(Formats.reference, { message: REFERENCE_MESSAGE('orderId') })
   orderId: string;
 }
 
@@ -45,7 +50,13 @@ export class AuthorizePaymentCommand extends PaymentCommand {
   @IsUUID()
   userId: string;
 
-  @ApiProperty({ description: 'Amount in minor units (cents)', example: 4_999, minimum: 1 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Amount in minor units (cents)',
+    example: 4_999,
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+  })
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -61,12 +72,12 @@ export class AuthorizePaymentCommand extends PaymentCommand {
   @ApiProperty({
     description: 'A token of the payment processor',
     example: 'tok_visa',
-    minLength: 1,
-    maxLength: 64,
+    pattern: Formats.paymentToken.source,
   })
   @IsString()
-  @MinLength(1)
-  @MaxLength(64)
+  @Matches(Formats.paymentToken, {
+    message: 'paymentMethod must be a payment token such as tok_visa',
+  })
   paymentMethod: string;
 }
 
@@ -74,7 +85,7 @@ export class CapturePaymentCommand extends PaymentCommand {}
 
 export class VoidPaymentCommand extends PaymentCommand {
   @ApiPropertyOptional({ example: 'out of stock', minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -83,7 +94,7 @@ export class VoidPaymentCommand extends PaymentCommand {
 
 export class RefundPaymentCommand extends PaymentCommand {
   @ApiPropertyOptional({ example: 'order cancelled by the customer', minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -92,11 +103,17 @@ export class RefundPaymentCommand extends PaymentCommand {
 
 /** Query string of `GET /api/payments`: unknown fields are refused. */
 export class ListPaymentsFilter extends PageQuery {
-  @ApiPropertyOptional({ example: '674a1f0c9d3e2b0012345678', minLength: 1, maxLength: 64 })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: '674a1f0c9d3e2b0012345678',
+    minLength: 1,
+    maxLength: 64,
+    pattern: Formats.reference.source,
+  })
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(64)
+  @Matches(Formats.reference, { message: REFERENCE_MESSAGE('orderId') })
   orderId?: string;
 }
 
@@ -134,10 +151,14 @@ export class PaymentView {
   @ApiProperty({ enum: PaymentStatuses, example: 'AUTHORIZED' })
   status: PaymentStatus;
 
-  @ApiPropertyOptional({ description: 'Amount in minor units (cents)', example: 4_999 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Amount in minor units (cents)',
+    example: 4_999,
+  })
   amountMinor?: number;
 
-  @ApiPropertyOptional({ example: 'EUR' })
+  @ApiPropertyOptional({ example: 'EUR', pattern: CURRENCY_PATTERN.source })
   currency?: string;
 
   @ApiPropertyOptional({
@@ -146,10 +167,10 @@ export class PaymentView {
   })
   declineReason?: string;
 
-  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T10:00:00.000Z' })
   createdAt: string;
 
-  @ApiProperty({ example: '2026-11-25T10:00:01.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T10:00:01.000Z' })
   updatedAt: string;
 }
 
@@ -169,17 +190,18 @@ export class InvoiceView {
   @ApiProperty({ format: 'uuid', example: '0b7e3c1e-4f2a-4d6b-9c58-2f1a7e9d3b40' })
   userId: string;
 
-  @ApiProperty({ description: 'Amount in minor units (cents)', example: 4_999 })
+  @ApiProperty({ type: 'integer', description: 'Amount in minor units (cents)', example: 4_999 })
   amountMinor: number;
 
-  @ApiProperty({ example: 'EUR' })
+  @ApiProperty({ example: 'EUR', pattern: CURRENCY_PATTERN.source })
   currency: string;
 
-  @ApiProperty({ example: '2026-11-25T10:00:01.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T10:00:01.000Z' })
   issuedAt: string;
 
   @ApiPropertyOptional({
     description: 'When the payment was refunded; the invoice then counts as credited',
+    format: 'date-time',
     example: '2026-11-26T09:00:00.000Z',
   })
   refundedAt?: string;

@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsOmittable } from '../common/presence.decorators';
 import { trimmed } from '../common/transforms';
 
 export const Roles = ['customer', 'admin'] as const;
 export type Role = (typeof Roles)[number];
 
 export class RegisterUserCommand {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 254 })
   @Transform(trimmed)
   @IsEmail()
   @MaxLength(254)
@@ -28,13 +29,13 @@ export class RegisterUserCommand {
 }
 
 export class LoginCommand {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 254 })
   @Transform(trimmed)
   @IsEmail()
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'correct horse battery staple' })
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 1, maxLength: 128 })
   @IsString()
   @MinLength(1)
   @MaxLength(128)
@@ -44,7 +45,7 @@ export class LoginCommand {
 /** Body of `PATCH /api/users/me`: every field is optional, unknown fields are refused. */
 export class UpdateProfileBody {
   @ApiPropertyOptional({ example: 'Ada King', minLength: 1, maxLength: 100 })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -52,7 +53,7 @@ export class UpdateProfileBody {
   name?: string;
 
   @ApiPropertyOptional({ example: 'another long passphrase', minLength: 8, maxLength: 128 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(8)
   @MaxLength(128)
@@ -73,7 +74,7 @@ export class UserView {
   @ApiProperty({ format: 'uuid', example: '0b7e3c1e-4f2a-4d6b-9c58-2f1a7e9d3b40' })
   id: string;
 
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ format: 'email', example: 'ada@example.com' })
   email: string;
 
   @ApiProperty({ example: 'Ada Lovelace' })
@@ -83,7 +84,7 @@ export class UserView {
   @IsIn(Roles)
   role: Role;
 
-  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T10:00:00.000Z' })
   createdAt: string;
 }
 
@@ -91,10 +92,10 @@ export class AccessTokenView {
   @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' })
   accessToken: string;
 
-  @ApiProperty({ example: 'Bearer' })
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   tokenType: 'Bearer';
 
-  @ApiProperty({ description: 'Lifetime of the token in seconds', example: 3600 })
+  @ApiProperty({ type: 'integer', description: 'Lifetime of the token in seconds', example: 3600 })
   expiresIn: number;
 }
 

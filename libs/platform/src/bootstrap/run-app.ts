@@ -10,17 +10,21 @@ import { exitOnUnexpectedErrors } from './process-guard';
 export function runApp(bootstrap: () => Promise<INestApplication>): void {
   let app: INestApplication | undefined;
   exitOnUnexpectedErrors(() => app);
-  bootstrap().then(
-    (started) => (app = started),
-    (error: unknown) => {
-      const reason =
-        error instanceof InvalidEnvironmentError
-          ? error.message
-          : error instanceof Error
-            ? (error.stack ?? error.message)
-            : String(error);
-      process.stderr.write(`${reason}\n`);
-      process.exit(1);
-    },
-  );
+  // Through a promise: a bootstrap that throws before its first await (a bad environment) is
+  // reported the same way as one that rejects.
+  Promise.resolve()
+    .then(bootstrap)
+    .then(
+      (started) => (app = started),
+      (error: unknown) => {
+        const reason =
+          error instanceof InvalidEnvironmentError
+            ? error.message
+            : error instanceof Error
+              ? (error.stack ?? error.message)
+              : String(error);
+        process.stderr.write(`${reason}\n`);
+        process.exit(1);
+      },
+    );
 }
