@@ -31,6 +31,8 @@ export interface CaseResult {
   longestRequest: string;
   /** From the fault's removal until a new order confirmed and every read answered; null: never. */
   recoveryMs: number | null;
+  /** What the last check of serving normally saw, when the platform never did. */
+  notServingBecause?: string;
   crashes: Crash[];
   invariants: InvariantReport;
   /** Why the case failed, in words; empty when the platform survived. */

@@ -34,9 +34,14 @@ export class ChaosShop {
   private constructor(
     readonly platform: ProcessPlatform,
     private readonly shopAdmin: ShopApi,
-    readonly customer: ShopApi,
+    private readonly customerApi: ShopApi,
     private readonly mongo: MongoClient,
   ) {}
+
+  /** The customer, at the gateway's current address (a restarted gateway listens elsewhere). */
+  get customer(): ShopApi {
+    return this.customerApi.at(this.platform.gatewayUrl);
+  }
 
   static async open(platform: ProcessPlatform): Promise<ChaosShop> {
     const api = new ShopApi(platform.gatewayUrl);
@@ -51,7 +56,7 @@ export class ChaosShop {
    * runs out: every cancellation is then caused by the fault.
    */
   async newProduct(): Promise<string> {
-    return (await this.shopAdmin.createProduct(1_000_000, 1_250)).id;
+    return (await this.shopAdmin.at(this.platform.gatewayUrl).createProduct(1_000_000, 1_250)).id;
   }
 
   /** The violations of the report that no earlier case was blamed for. */

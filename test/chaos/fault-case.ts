@@ -73,23 +73,30 @@ export function networkDisruption(
   };
 }
 
-/** One read of each service, then an order that must confirm: the platform serves normally. */
-async function servesNormally(shop: ChaosShop, productId: string): Promise<boolean> {
+/**
+ * One read of each service, then an order that must confirm: the platform serves normally.
+ * Resolves to undefined when it does, else to what went wrong.
+ */
+async function whyNotServingNormally(
+  shop: ChaosShop,
+  productId: string,
+): Promise<string | undefined> {
   const customer = shop.customer.withRequestTimeout(httpDeadlineMs);
+  const paths = ['/health/ready', `/api/products/${productId}`, '/api/users/me', '/api/invoices'];
   try {
-    const reads = await Promise.all([
-      customer.request('GET', '/health/ready'),
-      customer.request('GET', `/api/products/${productId}`),
-      customer.request('GET', '/api/users/me'),
-      customer.request('GET', '/api/invoices'),
-    ]);
-    if (reads.some((read) => read.status !== 200)) return false;
+    const reads = await Promise.all(paths.map((path) => customer.request('GET', path)));
+    const failed = reads.findIndex((read) => read.status !== 200);
+    if (failed >= 0)
+      return `GET ${paths[failed]} ${reads[failed].status} ${JSON.stringify(reads[failed].body).slice(0, 300)}`;
     const placed = await customer.placeOrder(productId, 1);
-    if (placed.status !== 202) return false;
+    if (placed.status !== 202) return `POST /api/orders ${placed.status}`;
     const statuses = await shop.settle([placed.body.id], 15_000);
-    return statuses.get(placed.body.id) === 'CONFIRMED';
-  } catch {
-    return false;
+    const status = statuses.get(placed.body.id);
+    if (status === 'CONFIRMED') return undefined;
+    const order = await customer.order(placed.body.id);
+    return `a new order ended ${status}: ${order.body.failureReason ?? 'no reason given'}`;
+  } catch (error) {
+    return `no answer: ${String(error)}`;
   }
 }
 
@@ -97,24 +104,30 @@ function exitedApps(platform: ProcessPlatform): AppName[] {
   return [...platform.apps].filter(([, app]) => app.exitStatus).map(([name]) => name);
 }
 
-/** ms from `since` until the platform serves normally; null if an app died or it never did. */
+/**
+ * ms from `since` until the platform serves normally, or null if an app died or it never did,
+ * with what the last attempt saw.
+ */
 async function timeToServeNormally(
   shop: ChaosShop,
   productId: string,
   since: number,
-): Promise<number | null> {
+): Promise<{ recoveryMs: number | null; lastProblem?: string }> {
+  let lastProblem: string | undefined;
   try {
-    return await eventually(
+    const recoveryMs = await eventually(
       async () => {
         if (exitedApps(shop.platform).length > 0) return null;
-        return (await servesNormally(shop, productId)) ? performance.now() - since : undefined;
+        lastProblem = await whyNotServingNormally(shop, productId);
+        return lastProblem === undefined ? performance.now() - since : undefined;
       },
       recoveryGiveUpMs,
       'the platform to serve normally again',
       250,
     );
+    return { recoveryMs, lastProblem };
   } catch {
-    return null;
+    return { recoveryMs: null, lastProblem };
   }
 }
 
@@ -188,7 +201,10 @@ export function failuresOf(result: Omit<CaseResult, 'failures'>): string[] {
     failures.push(
       `answers other than 200/202/503/504: ${dishonest.map(([answer, count]) => `${answer} ×${count}`).join(', ')}`,
     );
-  if (result.recoveryMs === null) failures.push('never served normally again');
+  if (result.recoveryMs === null)
+    failures.push(
+      `never served normally again (last: ${result.notServingBecause ?? 'an app exited'})`,
+    );
   else if (result.recoveryMs > recoveryBoundMs)
     failures.push(
       `served normally only ${Math.round(result.recoveryMs)} ms after the fault, over ${recoveryBoundMs} ms`,
@@ -212,7 +228,7 @@ export async function runCase(
 ): Promise<CaseResult> {
   const productId = await shop.newProduct();
   await eventually(
-    async () => ((await servesNormally(shop, productId)) ? true : undefined),
+    async () => ((await whyNotServingNormally(shop, productId)) === undefined ? true : undefined),
     recoveryGiveUpMs,
     'the platform to serve normally before the fault',
     250,
@@ -222,7 +238,7 @@ export async function runCase(
     maxInFlight: 8,
   });
   let outcomes: RequestOutcome[];
-  let recoveryMs: number | null;
+  let recovery: Awaited<ReturnType<typeof timeToServeNormally>>;
   traffic.start();
   try {
     await eventually(
@@ -236,7 +252,7 @@ export async function runCase(
     } finally {
       await disruption.end();
     }
-    recoveryMs = await timeToServeNormally(shop, productId, performance.now());
+    recovery = await timeToServeNormally(shop, productId, performance.now());
   } finally {
     outcomes = await traffic.stop();
   }
@@ -264,7 +280,8 @@ export async function runCase(
     answers,
     longestRequestMs: slowest?.durationMs ?? 0,
     longestRequest: slowest ? `${slowest.what}, ${slowest.status}` : 'none',
-    recoveryMs,
+    recoveryMs: recovery.recoveryMs,
+    ...(recovery.recoveryMs === null && { notServingBecause: recovery.lastProblem }),
     crashes,
     invariants,
   };

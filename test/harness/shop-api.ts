@@ -20,6 +20,11 @@ export class ShopApi {
     return new ShopApi(this.baseUrl, token, this.requestTimeoutMs);
   }
 
+  /** The same client (token, timeout) against another address, e.g. a restarted gateway's. */
+  at(baseUrl: string): ShopApi {
+    return new ShopApi(baseUrl, this.token, this.requestTimeoutMs);
+  }
+
   withRequestTimeout(requestTimeoutMs: number): ShopApi {
     return new ShopApi(this.baseUrl, this.token, requestTimeoutMs);
   }
