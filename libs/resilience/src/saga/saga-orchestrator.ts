@@ -2,23 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../clock/clock';
 import { type Random, systemRandom } from '../clock/random';
-import { describeError } from '../policy/describe-error';
 import { AbortableContext, type PolicyContext } from '../policy/execution-context';
 import { type Policy, runInContext } from '../policy/policy';
 import { positive, positiveInteger } from '../policy/validate-options';
 import { type Backoff, exponential } from '../retry/backoff';
 import { retry } from '../retry/retry';
 import { isSagaAbandonedError, SagaAbandonedError } from './saga-abandoned.error';
-import { pivotIndexOf, validateDefinition } from './saga-definition';
+import { validateDefinition } from './saga-definition';
 import { SagaEmitters } from './saga-events';
 import { keepLease, type SagaLeaseSettings } from './saga-lease-keeper';
 import { SagaRecovery } from './saga-recovery';
 import { SagaStepPolicies, type SagaStepPolicySettings } from './saga-step-policies';
 import { isSagaAlreadyExistsError, isSagaConflictError, type SagaStore } from './saga-store';
 import {
+  afterAction,
+  afterCompensation,
+  nextMove,
+  type SagaChanges,
+  type SagaPhase,
+  startingHistory,
+  type StepOutcome,
+} from './saga-transitions';
+import {
   isTerminalSagaStatus,
   type SagaDefinition,
-  type SagaHistoryEntry,
   type SagaInstance,
   type SagaStep,
   type SagaStepContext,
@@ -65,8 +72,6 @@ export interface StartSagaOptions {
 
 interface RegisteredSaga {
   readonly definition: SagaDefinition<object>;
-  /** Index of the pivot step, or the step count when there is none. */
-  readonly pivotIndex: number;
   readonly policies: SagaStepPolicies;
 }
 
@@ -74,10 +79,6 @@ interface SagaRun {
   readonly context: AbortableContext;
   readonly done: Promise<SagaInstance>;
 }
-
-type StepOutcome =
-  | { readonly succeeded: true; readonly patch: object | void; readonly attempts: number }
-  | { readonly succeeded: false; readonly error: unknown; readonly attempts: number };
 
 /**
  * Runs sagas: ordered steps with compensations, persisted through a {@link SagaStore} before
@@ -204,7 +205,6 @@ export class SagaOrchestrator {
     const validated = validateDefinition(definition) as SagaDefinition<object>;
     this.sagas.set(definition.name, {
       definition: validated,
-      pivotIndex: pivotIndexOf(definition),
       policies: new SagaStepPolicies(validated, this.stepPolicySettings),
     });
     return this;
@@ -228,7 +228,7 @@ export class SagaOrchestrator {
       status: 'RUNNING',
       currentStep: 0,
       data,
-      history: [historyEntry(saga.definition.steps[0], 'action', 'STARTED', nowMs)],
+      history: startingHistory(saga.definition, nowMs),
       owner: this.owner,
       leaseExpiresAt: nowMs + this.leaseMs,
       version: 1,
@@ -368,10 +368,7 @@ export class SagaOrchestrator {
     try {
       while (!isTerminalSagaStatus(current.status)) {
         throwIfAborted(context);
-        current =
-          current.status === 'RUNNING'
-            ? await this.runAction(current, saga, context)
-            : await this.runCompensation(current, saga, context);
+        current = await this.advance(current, saga, context);
       }
     } finally {
       stopRenewing();
@@ -386,80 +383,27 @@ export class SagaOrchestrator {
     return current;
   }
 
-  private async runAction(
+  /** Runs the saga's next action or compensation and writes where that leaves the saga. */
+  private async advance(
     current: SagaInstance,
     saga: RegisteredSaga,
     context: AbortableContext,
   ): Promise<SagaInstance> {
-    const steps = saga.definition.steps;
-    const index = current.currentStep;
-    const step = steps[index];
-    if (!step) {
-      return this.persist(current, {
-        status: 'FAILED',
-        failureReason: `definition "${current.definitionName}" has no step ${index}`,
-      });
+    const move = nextMove(current, saga.definition);
+    if (move.kind === 'write') return this.persist(current, move.changes);
+    const outcome = await this.attempt(current, saga, move.step, move.phase, context);
+    if (move.phase === 'action') {
+      return this.persist(
+        current,
+        afterAction(current, saga.definition, outcome, this.clock.now()),
+      );
     }
-    const outcome = await this.attempt(current, saga, step, 'action', context);
-    const nowMs = this.clock.now();
-    if (outcome.succeeded) {
-      const data = outcome.patch ? { ...current.data, ...outcome.patch } : current.data;
-      const history = [
-        ...current.history,
-        historyEntry(step, 'action', 'SUCCEEDED', nowMs, outcome.attempts),
-      ];
-      const next = steps[index + 1];
-      if (!next)
-        return this.persist(current, {
-          data,
-          history,
-          status: 'COMPLETED',
-          currentStep: index + 1,
-        });
-      history.push(historyEntry(next, 'action', 'STARTED', nowMs));
-      return this.persist(current, { data, history, currentStep: index + 1 });
-    }
-
-    const history = [
-      ...current.history,
-      historyEntry(step, 'action', 'FAILED', nowMs, outcome.attempts, describeError(outcome.error)),
-    ];
-    const failureReason = `${step.name}: ${describeError(outcome.error)}`;
-    if (index >= saga.pivotIndex)
-      return this.persist(current, { history, status: 'FAILED', failureReason });
-    const undo = previousCompensatable(steps, index - 1);
-    if (undo < 0) return this.persist(current, { history, status: 'COMPENSATED', failureReason });
-    history.push(historyEntry(steps[undo], 'compensation', 'STARTED', nowMs));
-    return this.persist(current, {
-      history,
-      status: 'COMPENSATING',
-      currentStep: undo,
-      failureReason,
-    });
-  }
-
-  private async runCompensation(
-    current: SagaInstance,
-    saga: RegisteredSaga,
-    context: AbortableContext,
-  ): Promise<SagaInstance> {
-    const steps = saga.definition.steps;
-    const index = previousCompensatable(steps, current.currentStep);
-    if (index < 0) return this.persist(current, { status: 'COMPENSATED' });
-    const step = steps[index];
-    const outcome = await this.attempt(current, saga, step, 'compensation', context);
     // Compensations retry every error without limit, so only an abort (thrown above) ends them.
     if (!outcome.succeeded) throw outcome.error;
-    const nowMs = this.clock.now();
-    const history = [
-      ...current.history,
-      historyEntry(step, 'compensation', 'SUCCEEDED', nowMs, outcome.attempts),
-    ];
-    const undo = previousCompensatable(steps, index - 1);
-    if (undo < 0)
-      return this.persist(current, { history, status: 'COMPENSATED', currentStep: index });
-    history.push(historyEntry(steps[undo], 'compensation', 'STARTED', nowMs));
-    return this.persist(current, { history, currentStep: undo });
+    return this.persist(
+      current,
+      afterCompensation(current, saga.definition, outcome.attempts, this.clock.now()),
+    );
   }
 
   /** Runs an action or compensation under its retry and timeout policy. */
@@ -467,7 +411,7 @@ export class SagaOrchestrator {
     current: SagaInstance,
     saga: RegisteredSaga,
     step: SagaStep<object>,
-    phase: 'action' | 'compensation',
+    phase: SagaPhase,
     context: AbortableContext,
   ): Promise<StepOutcome> {
     const policy: Policy = saga.policies.of(step)[phase];
@@ -515,12 +459,7 @@ export class SagaOrchestrator {
   }
 
   /** Writes the next state of the saga (renewing the lease with it) and returns it. */
-  private async persist(
-    current: SagaInstance,
-    changes: Partial<
-      Pick<SagaInstance, 'status' | 'currentStep' | 'data' | 'history' | 'failureReason'>
-    >,
-  ): Promise<SagaInstance> {
+  private async persist(current: SagaInstance, changes: SagaChanges): Promise<SagaInstance> {
     const nowMs = this.clock.now();
     const status = changes.status ?? current.status;
     const next: SagaInstance = {
@@ -558,29 +497,10 @@ export class SagaOrchestrator {
   }
 }
 
-/** The completed step at or before `index` that has a compensation, or -1. */
-function previousCompensatable(steps: readonly SagaStep<object>[], index: number): number {
-  for (let candidate = index; candidate >= 0; candidate--) {
-    if (steps[candidate].compensate) return candidate;
-  }
-  return -1;
-}
-
-function historyEntry(
-  step: SagaStep<object>,
-  phase: SagaHistoryEntry['phase'],
-  outcome: SagaHistoryEntry['outcome'],
-  at: number,
-  attempts: number | null = null,
-  error: string | null = null,
-): SagaHistoryEntry {
-  return { step: step.name, phase, outcome, attempts, error, at };
-}
-
 function stepContextFor(
   instance: SagaInstance,
   step: SagaStep<object>,
-  phase: 'action' | 'compensation',
+  phase: SagaPhase,
   policyContext: PolicyContext,
   attempt: number,
 ): SagaStepContext<object> {
