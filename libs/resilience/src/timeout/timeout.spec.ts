@@ -202,6 +202,20 @@ describe(TimeoutPolicy.name, () => {
     expect(second.outcome.error).toBeInstanceOf(TimeoutError);
   });
 
+  it("times out on the system clock under Jest's modern fake timers, which fake nextTick too", async () => {
+    jest.useFakeTimers();
+    try {
+      const sut = timeout(1_000);
+      const outcome = sut.execute(never).catch((error: unknown) => error);
+
+      jest.advanceTimersByTime(1_000);
+
+      await expect(outcome).resolves.toBeInstanceOf(TimeoutError);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   describe('dispose', () => {
     it('rejects a pending call with a PolicyDisposedError and aborts its signal', async () => {
       const sut = timeout(1_000, { clock });
