@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { eventually } from './harness/eventually';
+import { onPostgres } from './harness/isolated-environment';
 import { ProcessPlatform } from './harness/process-platform';
 
 async function statusOf(url: string): Promise<number> {
@@ -121,6 +122,34 @@ describe('Operating the platform', () => {
       });
     },
   );
+
+  it('names the database in the health check of payments while it refuses connections, and recovers', async () => {
+    const database = new URL(platform.environment.paymentsDatabaseUrl).pathname.slice(1);
+    const health = `${platform.app('payments').url}/health`;
+    await onPostgres(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`);
+    await onPostgres(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}'`,
+    );
+
+    const whileDown = await eventually(
+      async () => {
+        const response = await fetch(health);
+        return response.status === 503 ? response : undefined;
+      },
+      10_000,
+      'payments to report its database down',
+    );
+    const body = (await whileDown.json()) as { error: Record<string, unknown> };
+    await onPostgres(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
+    const afterReturn = await eventually(
+      async () => ((await statusOf(health)) === 200 ? 200 : undefined),
+      20_000,
+      'payments to report healthy again',
+    );
+
+    expect(Object.keys(body.error)).toEqual(['database']);
+    expect(afterReturn).toBe(200);
+  });
 });
 
 describe('Configuration', () => {

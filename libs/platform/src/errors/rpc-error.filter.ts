@@ -1,9 +1,16 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
 import { ErrorCodes, RpcErrorPayload, httpStatusOf } from '@shop/contracts';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
-import { describeHttpError } from '../http/http-error.filter';
+import { describeHttpError, isHealthCheckResult } from '../http/http-error.filter';
 import { isDomainError } from './domain.error';
 
 /** Turns anything a message handler throws into an `RpcErrorPayload`; unknown errors say nothing more than INTERNAL. */
@@ -55,13 +62,15 @@ export class RpcErrorFilter implements ExceptionFilter<unknown> {
   }
 
   private replyOverHttp(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    // A failed health check names the dependency that is down; monitors read terminus' shape.
+    if (error instanceof HttpException && isHealthCheckResult(error.getResponse())) {
+      response.status(error.getStatus()).json(error.getResponse());
+      return;
+    }
     const { statusCode, message } = describeHttpError(error);
     if (statusCode >= 500)
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(statusCode)
-      .json({ statusCode, error: STATUS_CODES[statusCode], message });
+    response.status(statusCode).json({ statusCode, error: STATUS_CODES[statusCode], message });
   }
 }
