@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { eventually } from './harness/eventually';
 import { ProcessPlatform } from './harness/process-platform';
+import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
 async function statusOf(url: string): Promise<number> {
   const response = await fetch(url);
@@ -22,17 +23,20 @@ function queueDepths(metrics: string): Map<string, number> {
 
 describe('Operating the platform', () => {
   let platform: ProcessPlatform;
+  let proxy: ValidatingProxy;
 
   beforeAll(async () => {
     platform = await ProcessPlatform.start();
+    proxy = await ValidatingProxy.start(platform.gatewayUrl);
   });
 
   afterAll(async () => {
+    await proxy?.stop();
     await platform?.stop();
   });
 
   it('is ready when every service answers, unready within seconds when payments stops, and ready again when it returns', async () => {
-    const ready = `${platform.gatewayUrl}/health/ready`;
+    const ready = `${proxy.url}/health/ready`;
     expect(await statusOf(ready)).toBe(200);
 
     await platform.stopApp('payments');
@@ -53,7 +57,7 @@ describe('Operating the platform', () => {
   it.each(['users', 'orders', 'payments'] as const)(
     'exposes handler latency histograms of %s on /metrics',
     async (service) => {
-      await fetch(`${platform.gatewayUrl}/health/ready`);
+      await fetch(`${proxy.url}/health/ready`);
 
       const metrics = await (await fetch(`${platform.app(service).url}/metrics`)).text();
 
@@ -69,9 +73,9 @@ describe('Operating the platform', () => {
   );
 
   it('exposes HTTP latency by route template on the gateway', async () => {
-    await fetch(`${platform.gatewayUrl}/api/products/000000000000000000000000`);
+    await fetch(`${proxy.url}/api/products/000000000000000000000000`);
 
-    const metrics = await (await fetch(`${platform.gatewayUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
 
     expect(metrics).toMatch(
       /http_request_duration_seconds_count\{service="gateway",method="GET",route="\/api\/products\/:id",status="404"\} [1-9]/,
@@ -121,6 +125,8 @@ describe('Operating the platform', () => {
       });
     },
   );
+
+  itAnsweredAsDocumented(() => proxy);
 });
 
 describe('Configuration', () => {
