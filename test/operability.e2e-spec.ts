@@ -4,6 +4,7 @@ import { connect } from 'amqplib';
 import { eventually } from './harness/eventually';
 import { onPostgres } from './harness/isolated-environment';
 import { ProcessPlatform } from './harness/process-platform';
+import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
 async function statusOf(url: string): Promise<number> {
   const response = await fetch(url);
@@ -23,17 +24,20 @@ function queueDepths(metrics: string): Map<string, number> {
 
 describe('Operating the platform', () => {
   let platform: ProcessPlatform;
+  let proxy: ValidatingProxy;
 
   beforeAll(async () => {
     platform = await ProcessPlatform.start();
+    proxy = await ValidatingProxy.start(platform.gatewayUrl);
   });
 
   afterAll(async () => {
+    await proxy?.stop();
     await platform?.stop();
   });
 
   it('is ready when every service answers, unready within seconds when payments stops, and ready again when it returns', async () => {
-    const ready = `${platform.gatewayUrl}/health/ready`;
+    const ready = `${proxy.url}/health/ready`;
     expect(await statusOf(ready)).toBe(200);
 
     await platform.stopApp('payments');
@@ -54,7 +58,7 @@ describe('Operating the platform', () => {
   it.each(['users', 'orders', 'payments'] as const)(
     'exposes handler latency histograms of %s on /metrics',
     async (service) => {
-      await fetch(`${platform.gatewayUrl}/health/ready`);
+      await fetch(`${proxy.url}/health/ready`);
 
       const metrics = await (await fetch(`${platform.app(service).url}/metrics`)).text();
 
@@ -70,9 +74,9 @@ describe('Operating the platform', () => {
   );
 
   it('exposes HTTP latency by route template on the gateway', async () => {
-    await fetch(`${platform.gatewayUrl}/api/products/000000000000000000000000`);
+    await fetch(`${proxy.url}/api/products/000000000000000000000000`);
 
-    const metrics = await (await fetch(`${platform.gatewayUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
 
     expect(metrics).toMatch(
       /http_request_duration_seconds_count\{service="gateway",method="GET",route="\/api\/products\/:id",status="404"\} [1-9]/,
@@ -150,6 +154,8 @@ describe('Operating the platform', () => {
     expect(Object.keys(body.error)).toEqual(['database']);
     expect(afterReturn).toBe(200);
   });
+
+  itAnsweredAsDocumented(() => proxy);
 });
 
 describe('Configuration', () => {
