@@ -37,7 +37,15 @@ describe('Placing and cancelling orders', () => {
     const product = await shopAdmin.createProduct(10, 1_250);
 
     const placed = await customer.placeOrder(product.id, 3);
-    const order = await customer.finalOrder(placed.body.id);
+    // The order turns CONFIRMED inside the last step; the saga records that step a moment later.
+    const order = await eventually(
+      async () => {
+        const settled = await customer.finalOrder(placed.body.id);
+        return settled.steps.some((step) => step.step === 'confirm-order') ? settled : undefined;
+      },
+      30_000,
+      'the saga to record its last step',
+    );
     const payments = await customer.request<{ status: string; amountMinor: number }[]>(
       'GET',
       `/api/payments?orderId=${order.id}`,

@@ -11,6 +11,7 @@ import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
 import { describeHttpError, isHealthCheckResult } from '../http/http-error.filter';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { isDomainError } from './domain.error';
 
 /** Turns anything a message handler throws into an `RpcErrorPayload`; unknown errors say nothing more than INTERNAL. */
@@ -37,6 +38,13 @@ export function toRpcErrorPayload(error: unknown): RpcErrorPayload {
       details,
     };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      code: ErrorCodes.serviceUnavailable,
+      message: 'The service cannot reach its database; try again shortly',
+      statusCode: 503,
+    };
+  }
   return { code: ErrorCodes.internal, message: 'Internal server error', statusCode: 500 };
 }
 
@@ -49,7 +57,11 @@ export class RpcErrorFilter implements ExceptionFilter<unknown> {
     // Services also serve a little HTTP (health); those errors are answered as plain JSON.
     if (host.getType() === 'http') return this.replyOverHttp(error, host);
     const payload = toRpcErrorPayload(error);
-    if (payload.code === ErrorCodes.internal) {
+    if (payload.code === ErrorCodes.serviceUnavailable) {
+      this.logger.warn(
+        `Answered unavailable: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } else if (payload.code === ErrorCodes.internal) {
       const pattern =
         host.getType() === 'rpc'
           ? host.switchToRpc().getContext<{ getPattern?: () => string }>().getPattern?.()
