@@ -31,6 +31,17 @@ export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@shop.local}"
 export ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin-password-for-development}"
 GATEWAY_PORT="${GATEWAY_PORT:-3000}"
 export GATEWAY_PORT
+# The apps' own defaults, here only to check the ports.
+: "${USERS_HTTP_PORT:=3001}" "${ORDERS_HTTP_PORT:=3002}" "${PAYMENTS_HTTP_PORT:=3003}"
+
+# A second npm start (or anything else on these ports) would leave the apps restarting on
+# EADDRINUSE while the old gateway answers, and "ready" would be a lie: refuse up front.
+for port_variable in GATEWAY_PORT USERS_HTTP_PORT ORDERS_HTTP_PORT PAYMENTS_HTTP_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/${!port_variable}") 2>/dev/null; then
+    log "port ${!port_variable} ($port_variable) is already in use, perhaps by another npm start; stop it or set $port_variable"
+    exit 1
+  fi
+done
 
 announce_when_ready() {
   local deadline=$((SECONDS + 90))

@@ -3,12 +3,14 @@ import { DEVELOPMENT_JWT_SECRET } from '@shop/platform';
 import { Client } from 'pg';
 import request from 'supertest';
 import { RunningPlatform, startPlatform } from './harness/platform';
+import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
 const admin = { email: 'admin@shop.test', password: 'admin password of the test run' };
 
 describe('Sign-up and login through the gateway', () => {
   let platform: RunningPlatform;
   let database: Client;
+  let proxy: ValidatingProxy;
 
   beforeAll(async () => {
     platform = await startPlatform({
@@ -16,12 +18,14 @@ describe('Sign-up and login through the gateway', () => {
       ADMIN_PASSWORD: admin.password,
       AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     });
+    proxy = await ValidatingProxy.start(platform.url);
     database = new Client({ connectionString: platform.environment.usersDatabaseUrl });
     await database.connect();
   });
 
   afterAll(async () => {
     await database?.end();
+    await proxy?.stop();
     await platform?.stop();
   });
 
@@ -42,8 +46,8 @@ describe('Sign-up and login through the gateway', () => {
 
   async function registerAndLogin() {
     const user = newUser();
-    await request(platform.http).post('/api/auth/register').send(user).expect(201);
-    const login = await request(platform.http)
+    await request(proxy.url).post('/api/auth/register').send(user).expect(201);
+    const login = await request(proxy.url)
       .post('/api/auth/login')
       .send({ email: user.email, password: user.password })
       .expect(200);
@@ -53,15 +57,12 @@ describe('Sign-up and login through the gateway', () => {
   it('registers, logs in and shows the profile of the token holder', async () => {
     const user = newUser();
 
-    const registered = await request(platform.http)
-      .post('/api/auth/register')
-      .send(user)
-      .expect(201);
-    const login = await request(platform.http)
+    const registered = await request(proxy.url).post('/api/auth/register').send(user).expect(201);
+    const login = await request(proxy.url)
       .post('/api/auth/login')
       .send({ email: user.email, password: user.password })
       .expect(200);
-    const me = await request(platform.http)
+    const me = await request(proxy.url)
       .get('/api/users/me')
       .auth(login.body.accessToken, { type: 'bearer' })
       .expect(200);
@@ -85,17 +86,15 @@ describe('Sign-up and login through the gateway', () => {
     const user = newUser();
 
     const responses = [
-      await request(platform.http).post('/api/auth/register').send(user),
-      await request(platform.http)
+      await request(proxy.url).post('/api/auth/register').send(user),
+      await request(proxy.url)
         .post('/api/auth/login')
         .send({ email: user.email, password: user.password }),
     ];
     const token = responses[1].body.accessToken as string;
+    responses.push(await request(proxy.url).get('/api/users/me').auth(token, { type: 'bearer' }));
     responses.push(
-      await request(platform.http).get('/api/users/me').auth(token, { type: 'bearer' }),
-    );
-    responses.push(
-      await request(platform.http)
+      await request(proxy.url)
         .patch('/api/users/me')
         .auth(token, { type: 'bearer' })
         .send({ name: 'Ada King' }),
@@ -109,9 +108,9 @@ describe('Sign-up and login through the gateway', () => {
 
   it('refuses a second account with the same email, whatever its case, with 409', async () => {
     const user = newUser();
-    await request(platform.http).post('/api/auth/register').send(user).expect(201);
+    await request(proxy.url).post('/api/auth/register').send(user).expect(201);
 
-    const duplicate = await request(platform.http)
+    const duplicate = await request(proxy.url)
       .post('/api/auth/register')
       .send({ ...user, email: user.email.toUpperCase() });
 
@@ -125,12 +124,12 @@ describe('Sign-up and login through the gateway', () => {
 
   it('answers a wrong password and an unknown email alike, with 401', async () => {
     const user = newUser();
-    await request(platform.http).post('/api/auth/register').send(user).expect(201);
+    await request(proxy.url).post('/api/auth/register').send(user).expect(201);
 
-    const wrongPassword = await request(platform.http)
+    const wrongPassword = await request(proxy.url)
       .post('/api/auth/login')
       .send({ email: user.email, password: 'not the password' });
-    const unknownEmail = await request(platform.http)
+    const unknownEmail = await request(proxy.url)
       .post('/api/auth/login')
       .send({ email: 'nobody@example.com', password: user.password });
 
@@ -153,7 +152,7 @@ describe('Sign-up and login through the gateway', () => {
     async (_case, change, expected) => {
       const before = await userCount();
 
-      const response = await request(platform.http)
+      const response = await request(proxy.url)
         .post('/api/auth/register')
         .send({ ...newUser(), ...change });
 
@@ -164,7 +163,7 @@ describe('Sign-up and login through the gateway', () => {
   );
 
   it('answers errors in the documented shape with the request id', async () => {
-    const response = await request(platform.http)
+    const response = await request(proxy.url)
       .post('/api/auth/login')
       .set('X-Request-Id', 'req-12345')
       .send({});
@@ -182,18 +181,18 @@ describe('Sign-up and login through the gateway', () => {
   it('updates the own profile, and the new password is the one that logs in', async () => {
     const { user, token } = await registerAndLogin();
 
-    const updated = await request(platform.http)
+    const updated = await request(proxy.url)
       .patch('/api/users/me')
       .auth(token, { type: 'bearer' })
       .send({ name: 'Ada King', password: 'a brand new passphrase' })
       .expect(200);
 
     expect(updated.body.name).toBe('Ada King');
-    await request(platform.http)
+    await request(proxy.url)
       .post('/api/auth/login')
       .send({ email: user.email, password: user.password })
       .expect(401);
-    await request(platform.http)
+    await request(proxy.url)
       .post('/api/auth/login')
       .send({ email: user.email, password: 'a brand new passphrase' })
       .expect(200);
@@ -202,7 +201,7 @@ describe('Sign-up and login through the gateway', () => {
   it('refuses to change the role through the profile', async () => {
     const { token } = await registerAndLogin();
 
-    const response = await request(platform.http)
+    const response = await request(proxy.url)
       .patch('/api/users/me')
       .auth(token, { type: 'bearer' })
       .send({ role: 'admin' });
@@ -244,7 +243,7 @@ describe('Sign-up and login through the gateway', () => {
         `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: validOptions.subject })).toString('base64url')}.`,
       ],
     ])('answers %s with 401', async (_case, token) => {
-      const call = request(platform.http).get('/api/users/me');
+      const call = request(proxy.url).get('/api/users/me');
       if (token) call.auth(token, { type: 'bearer' });
 
       const response = await call;
@@ -255,13 +254,15 @@ describe('Sign-up and login through the gateway', () => {
   });
 
   it('creates the first admin from the environment', async () => {
-    const login = await request(platform.http).post('/api/auth/login').send(admin).expect(200);
+    const login = await request(proxy.url).post('/api/auth/login').send(admin).expect(200);
 
-    const me = await request(platform.http)
+    const me = await request(proxy.url)
       .get('/api/users/me')
       .auth(login.body.accessToken, { type: 'bearer' })
       .expect(200);
 
     expect(me.body).toMatchObject({ email: admin.email, role: 'admin' });
   });
+
+  itAnsweredAsDocumented(() => proxy);
 });

@@ -27,6 +27,7 @@ import { RunningPlatform, startShopPlatform } from './harness/platform';
 import { queryMutationsOf, queryStringOf } from './harness/query-mutations';
 import { ShopApi } from './harness/shop-api';
 import { ShopState } from './harness/shop-state';
+import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
 const admin = { email: 'admin@shop.test', password: 'admin password of the validation run' };
 
@@ -45,6 +46,7 @@ interface BodyRoute {
 
 describe('Bad input at the edge: 4xx, nothing written, no dead letter', () => {
   let platform: RunningPlatform;
+  let proxy: ValidatingProxy;
   let state: ShopState;
   let callers: Record<Caller, ShopApi>;
   let product: ProductView;
@@ -52,7 +54,8 @@ describe('Bad input at the edge: 4xx, nothing written, no dead letter', () => {
 
   beforeAll(async () => {
     platform = await startShopPlatform(admin);
-    const anyone = new ShopApi(platform.url);
+    proxy = await ValidatingProxy.start(platform.url);
+    const anyone = new ShopApi(proxy.url);
     callers = {
       anyone,
       customer: await anyone.signUp('grace@example.com'),
@@ -65,6 +68,7 @@ describe('Bad input at the edge: 4xx, nothing written, no dead letter', () => {
 
   afterAll(async () => {
     await state?.close();
+    await proxy?.stop();
     await platform?.stop();
   });
 
@@ -218,4 +222,6 @@ describe('Bad input at the edge: 4xx, nothing written, no dead letter', () => {
   it('left every dead-letter queue as it was', async () => {
     expect(await state.deadLetters()).toEqual(deadLettersBefore);
   });
+
+  itAnsweredAsDocumented(() => proxy);
 });

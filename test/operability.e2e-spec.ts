@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { eventually } from './harness/eventually';
+import { onPostgres } from './harness/isolated-environment';
 import { ProcessPlatform } from './harness/process-platform';
+import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
 async function statusOf(url: string): Promise<number> {
   const response = await fetch(url);
@@ -22,17 +24,20 @@ function queueDepths(metrics: string): Map<string, number> {
 
 describe('Operating the platform', () => {
   let platform: ProcessPlatform;
+  let proxy: ValidatingProxy;
 
   beforeAll(async () => {
     platform = await ProcessPlatform.start();
+    proxy = await ValidatingProxy.start(platform.gatewayUrl);
   });
 
   afterAll(async () => {
+    await proxy?.stop();
     await platform?.stop();
   });
 
   it('is ready when every service answers, unready within seconds when payments stops, and ready again when it returns', async () => {
-    const ready = `${platform.gatewayUrl}/health/ready`;
+    const ready = `${proxy.url}/health/ready`;
     expect(await statusOf(ready)).toBe(200);
 
     await platform.stopApp('payments');
@@ -53,7 +58,7 @@ describe('Operating the platform', () => {
   it.each(['users', 'orders', 'payments'] as const)(
     'exposes handler latency histograms of %s on /metrics',
     async (service) => {
-      await fetch(`${platform.gatewayUrl}/health/ready`);
+      await fetch(`${proxy.url}/health/ready`);
 
       const metrics = await (await fetch(`${platform.app(service).url}/metrics`)).text();
 
@@ -69,9 +74,9 @@ describe('Operating the platform', () => {
   );
 
   it('exposes HTTP latency by route template on the gateway', async () => {
-    await fetch(`${platform.gatewayUrl}/api/products/000000000000000000000000`);
+    await fetch(`${proxy.url}/api/products/000000000000000000000000`);
 
-    const metrics = await (await fetch(`${platform.gatewayUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
 
     expect(metrics).toMatch(
       /http_request_duration_seconds_count\{service="gateway",method="GET",route="\/api\/products\/:id",status="404"\} [1-9]/,
@@ -121,6 +126,36 @@ describe('Operating the platform', () => {
       });
     },
   );
+
+  it('names the database in the health check of payments while it refuses connections, and recovers', async () => {
+    const database = new URL(platform.environment.paymentsDatabaseUrl).pathname.slice(1);
+    const health = `${platform.app('payments').url}/health`;
+    await onPostgres(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`);
+    await onPostgres(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}'`,
+    );
+
+    const whileDown = await eventually(
+      async () => {
+        const response = await fetch(health);
+        return response.status === 503 ? response : undefined;
+      },
+      10_000,
+      'payments to report its database down',
+    );
+    const body = (await whileDown.json()) as { error: Record<string, unknown> };
+    await onPostgres(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
+    const afterReturn = await eventually(
+      async () => ((await statusOf(health)) === 200 ? 200 : undefined),
+      20_000,
+      'payments to report healthy again',
+    );
+
+    expect(Object.keys(body.error)).toEqual(['database']);
+    expect(afterReturn).toBe(200);
+  });
+
+  itAnsweredAsDocumented(() => proxy);
 });
 
 describe('Configuration', () => {

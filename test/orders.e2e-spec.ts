@@ -3,6 +3,7 @@ import { eventually } from './harness/eventually';
 import { ProcessPlatform } from './harness/process-platform';
 import { ShopApi } from './harness/shop-api';
 import { checkShopInvariants, healthyShop } from './harness/shop-invariants';
+import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
 const admin = { email: 'admin@shop.test', password: 'admin password of the test run' };
 
@@ -11,6 +12,7 @@ describe('Placing and cancelling orders', () => {
   let shopAdmin: ShopApi;
   let customer: ShopApi;
   let events: DomainEventsTap;
+  let proxy: ValidatingProxy;
 
   beforeAll(async () => {
     platform = await ProcessPlatform.start({
@@ -18,7 +20,8 @@ describe('Placing and cancelling orders', () => {
       ADMIN_PASSWORD: admin.password,
       AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     });
-    const api = new ShopApi(platform.gatewayUrl);
+    proxy = await ValidatingProxy.start(platform.gatewayUrl);
+    const api = new ShopApi(proxy.url);
     shopAdmin = await api.logIn(admin.email, admin.password);
     customer = await api.signUp('grace@example.com');
     events = await DomainEventsTap.open(platform.environment);
@@ -26,6 +29,7 @@ describe('Placing and cancelling orders', () => {
 
   afterAll(async () => {
     await events?.close();
+    await proxy?.stop();
     await platform?.stop();
   });
 
@@ -33,7 +37,15 @@ describe('Placing and cancelling orders', () => {
     const product = await shopAdmin.createProduct(10, 1_250);
 
     const placed = await customer.placeOrder(product.id, 3);
-    const order = await customer.finalOrder(placed.body.id);
+    // The order turns CONFIRMED inside the last step; the saga records that step a moment later.
+    const order = await eventually(
+      async () => {
+        const settled = await customer.finalOrder(placed.body.id);
+        return settled.steps.some((step) => step.step === 'confirm-order') ? settled : undefined;
+      },
+      30_000,
+      'the saga to record its last step',
+    );
     const payments = await customer.request<{ status: string; amountMinor: number }[]>(
       'GET',
       `/api/payments?orderId=${order.id}`,
@@ -242,7 +254,7 @@ describe('Placing and cancelling orders', () => {
   it("answers another user's order with 404, for reading and for cancelling", async () => {
     const product = await shopAdmin.createProduct(2);
     const placed = await customer.placeOrder(product.id, 1);
-    const stranger = await new ShopApi(platform.gatewayUrl).signUp('mallory@example.com');
+    const stranger = await new ShopApi(proxy.url).signUp('mallory@example.com');
 
     const read = await stranger.order(placed.body.id);
     const cancel = await stranger.request('POST', `/api/orders/${placed.body.id}/cancel`);
@@ -276,4 +288,6 @@ describe('Placing and cancelling orders', () => {
 
     expect(report).toEqual(healthyShop);
   });
+
+  itAnsweredAsDocumented(() => proxy);
 });

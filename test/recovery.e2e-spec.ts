@@ -3,6 +3,7 @@ import { ProcessPlatform } from './harness/process-platform';
 import { ShopApi } from './harness/shop-api';
 import { checkShopInvariants, healthyShop } from './harness/shop-invariants';
 import { eventually } from './harness/eventually';
+import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
 const admin = { email: 'admin@shop.test', password: 'admin password of the test run' };
 
@@ -10,6 +11,7 @@ describe('Recovering from crashes and outages', () => {
   let platform: ProcessPlatform;
   let shopAdmin: ShopApi;
   let customer: ShopApi;
+  let proxy: ValidatingProxy;
 
   beforeAll(async () => {
     platform = await ProcessPlatform.start({
@@ -21,12 +23,15 @@ describe('Recovering from crashes and outages', () => {
       SAGA_RECOVERY_INTERVAL_MS: '500',
       RPC_TIMEOUT_MS: '2000',
     });
-    const api = new ShopApi(platform.gatewayUrl);
+    // The gateway is never restarted here: one proxy in front of it sees every request.
+    proxy = await ValidatingProxy.start(platform.gatewayUrl);
+    const api = new ShopApi(proxy.url);
     shopAdmin = await api.logIn(admin.email, admin.password);
     customer = await api.signUp('linus@example.com');
   });
 
   afterAll(async () => {
+    await proxy?.stop();
     await platform?.stop();
   });
 
@@ -256,4 +261,6 @@ describe('Recovering from crashes and outages', () => {
     expect(placed.headers.get('x-request-id')).toBe(correlationId);
     expect(appsThatLogged).toEqual(['gateway', 'users', 'orders', 'payments']);
   });
+
+  itAnsweredAsDocumented(() => proxy);
 });

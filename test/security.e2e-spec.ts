@@ -5,6 +5,7 @@ import { Channel, ChannelModel, connect } from 'amqplib';
 import { Client } from 'pg';
 import request, { Response } from 'supertest';
 import { RunningPlatform, startPlatform } from './harness/platform';
+import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
 const admin = { email: 'admin@shop.test', password: 'admin password of the security run' };
 const customer = {
@@ -33,8 +34,8 @@ function leakedInternals(response: Response): string[] {
   return internals.filter(([, pattern]) => pattern.test(response.text)).map(([name]) => name);
 }
 
-async function login(platform: RunningPlatform, who: { email: string; password: string }) {
-  const response = await request(platform.http)
+async function login(proxy: ValidatingProxy, who: { email: string; password: string }) {
+  const response = await request(proxy.url)
     .post('/api/auth/login')
     .send({ email: who.email, password: who.password })
     .expect(200);
@@ -45,6 +46,7 @@ describe('Security of the gateway', () => {
   describe('rate limit of logins', () => {
     const limitPerMinute = 10;
     let platform: RunningPlatform;
+    let proxy: ValidatingProxy;
     const attempts: Response[] = [];
 
     beforeAll(async () => {
@@ -55,9 +57,10 @@ describe('Security of the gateway', () => {
         // The test client is on loopback, like a reverse proxy on the same host.
         TRUST_PROXY: 'loopback',
       });
+      proxy = await ValidatingProxy.start(platform.url);
       for (let attempt = 0; attempt < 2 * limitPerMinute; attempt += 1) {
         attempts.push(
-          await request(platform.http)
+          await request(proxy.url)
             .post('/api/auth/login')
             .send({ email: admin.email, password: `guess number ${attempt}` }),
         );
@@ -65,6 +68,7 @@ describe('Security of the gateway', () => {
     });
 
     afterAll(async () => {
+      await proxy?.stop();
       await platform?.stop();
     });
 
@@ -100,24 +104,27 @@ describe('Security of the gateway', () => {
     });
 
     it('refuses the right password too once the limit is reached', async () => {
-      const response = await request(platform.http).post('/api/auth/login').send(admin);
+      const response = await request(proxy.url).post('/api/auth/login').send(admin);
 
       expect(response.status).toBe(429);
       expect(response.body.accessToken).toBeUndefined();
     });
 
     it("counts a client behind a trusted proxy by its forwarded address, not the proxy's", async () => {
-      const fromAnotherClient = await request(platform.http)
+      const fromAnotherClient = await request(proxy.url)
         .post('/api/auth/login')
         .set('X-Forwarded-For', '203.0.113.7')
         .send({ email: admin.email, password: 'one more guess' });
 
       expect(fromAnotherClient.status).toBe(401);
     });
+
+    itAnsweredAsDocumented(() => proxy);
   });
 
   describe('hostile input', () => {
     let platform: RunningPlatform;
+    let proxy: ValidatingProxy;
     let database: Client;
     let adminToken: string;
     let customerToken: string;
@@ -148,21 +155,23 @@ describe('Security of the gateway', () => {
         ADMIN_PASSWORD: admin.password,
         AUTH_RATE_LIMIT_PER_MINUTE: '10000',
       });
+      proxy = await ValidatingProxy.start(platform.url);
       database = new Client({ connectionString: platform.environment.usersDatabaseUrl });
       await database.connect();
-      const registered = await request(platform.http)
+      const registered = await request(proxy.url)
         .post('/api/auth/register')
         .send(customer)
         .expect(201);
       customerId = registered.body.id as string;
-      adminToken = await login(platform, admin);
-      customerToken = await login(platform, customer);
+      adminToken = await login(proxy, admin);
+      customerToken = await login(proxy, customer);
       broker = await connectToOrdersQueue();
     });
 
     afterAll(async () => {
       await broker?.connection.close();
       await database?.end();
+      await proxy?.stop();
       await platform?.stop();
     });
 
@@ -204,7 +213,7 @@ describe('Security of the gateway', () => {
     }
 
     function send(hostile: HostileRequest): Promise<Response> {
-      let call = request(platform.http)[hostile.method](hostile.path);
+      let call = request(proxy.url)[hostile.method](hostile.path);
       if (hostile.as !== 'anyone')
         call = call.auth(hostile.as === 'admin' ? adminToken : customerToken, {
           type: 'bearer',
@@ -444,7 +453,7 @@ describe('Security of the gateway', () => {
     it('stores SQL metacharacters in a name as plain text', async () => {
       const name = "Robert'); DROP TABLE users;--";
 
-      const response = await request(platform.http)
+      const response = await request(proxy.url)
         .post('/api/auth/register')
         .send({ ...registration, email: 'bobby@example.com', name })
         .expect(201);
@@ -460,7 +469,7 @@ describe('Security of the gateway', () => {
         const before = await userCount();
         const body = JSON.stringify({ ...registration, name: 'x'.repeat(bodyLimitBytes) });
 
-        const response = await request(platform.http)
+        const response = await request(proxy.url)
           .post('/api/auth/register')
           .set('Content-Type', 'application/json')
           .set('X-Request-Id', 'oversize-1')
@@ -482,7 +491,7 @@ describe('Security of the gateway', () => {
         ['single quotes', "{'email':'a@example.com'}"],
         ['a bare string', '"a@example.com"'],
       ])('answers %s with 400 Malformed JSON body', async (_name, body) => {
-        const response = await request(platform.http)
+        const response = await request(proxy.url)
           .post('/api/auth/login')
           .set('Content-Type', 'application/json')
           .set('X-Request-Id', 'malformed-1')
@@ -507,7 +516,7 @@ describe('Security of the gateway', () => {
       it.each(adminOnly)(
         'answers %s with a customer token with 403',
         async (_name, method, path, body) => {
-          const response = await request(platform.http)
+          const response = await request(proxy.url)
             [method](path)
             .auth(customerToken, { type: 'bearer' })
             .send(body);
@@ -520,7 +529,7 @@ describe('Security of the gateway', () => {
       it.each(adminOnly)(
         'answers %s without a token with 401',
         async (_name, method, path, body) => {
-          const response = await request(platform.http)[method](path).send(body);
+          const response = await request(proxy.url)[method](path).send(body);
 
           expect(response.status).toBe(401);
           expect(response.body).toMatchObject({ ...errorShape, statusCode: 401 });
@@ -530,14 +539,14 @@ describe('Security of the gateway', () => {
 
     describe('response headers', () => {
       const responses: Array<[string, () => Promise<Response>]> = [
-        ['a JSON answer', () => request(platform.http).get('/health')],
-        ['a validation error', () => request(platform.http).post('/api/auth/login').send({})],
-        ['an authentication error', () => request(platform.http).get('/api/users/me')],
-        ['an unknown route', () => request(platform.http).get('/api/nothing-here')],
+        ['a JSON answer', () => request(proxy.url).get('/health')],
+        ['a validation error', () => request(proxy.url).post('/api/auth/login').send({})],
+        ['an authentication error', () => request(proxy.url).get('/api/users/me')],
+        ['an unknown route', () => request(proxy.url).get('/api/nothing-here')],
         [
           'a body over the size limit',
           () =>
-            request(platform.http)
+            request(proxy.url)
               .post('/api/auth/login')
               .set('Content-Type', 'application/json')
               .send(JSON.stringify({ email: 'x'.repeat(bodyLimitBytes) })),
@@ -545,13 +554,13 @@ describe('Security of the gateway', () => {
         [
           'a malformed body',
           () =>
-            request(platform.http)
+            request(proxy.url)
               .post('/api/auth/login')
               .set('Content-Type', 'application/json')
               .send('{'),
         ],
-        ['the OpenAPI document', () => request(platform.http).get('/docs-json')],
-        ['Swagger UI', () => request(platform.http).get('/docs/')],
+        ['the OpenAPI document', () => request(proxy.url).get('/docs-json')],
+        ['Swagger UI', () => request(proxy.url).get('/docs/')],
       ];
 
       it.each(responses)('sends helmet headers on %s', async (_name, call) => {
@@ -572,14 +581,14 @@ describe('Security of the gateway', () => {
       });
 
       it('keeps upgrade-insecure-requests in the policy of the API', async () => {
-        const response = await request(platform.http).get('/api/products/not-an-id');
+        const response = await request(proxy.url).get('/api/products/not-an-id');
 
         expect(response.headers['content-security-policy']).toContain('upgrade-insecure-requests');
       });
 
       it('relaxes nothing but upgrade-insecure-requests for Swagger UI', async () => {
-        const api = await request(platform.http).get('/health');
-        const docs = await request(platform.http).get('/docs/');
+        const api = await request(proxy.url).get('/health');
+        const docs = await request(proxy.url).get('/docs/');
 
         const directivesOf = (policy: string) => policy.split(';').sort();
         expect(directivesOf(docs.headers['content-security-policy'])).toEqual(
@@ -589,5 +598,7 @@ describe('Security of the gateway', () => {
         );
       });
     });
+
+    itAnsweredAsDocumented(() => proxy);
   });
 });

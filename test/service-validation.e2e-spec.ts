@@ -40,6 +40,7 @@ import { RunningPlatform, startShopPlatform } from './harness/platform';
 import { RmqRequester } from './harness/rmq-requester';
 import { ShopApi } from './harness/shop-api';
 import { ShopState } from './harness/shop-state';
+import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
 const SEED = 21;
 
@@ -70,6 +71,7 @@ const commands: Array<[pattern: string, service: string, dto: new () => object]>
 
 describe('Services refuse invalid commands that bypass the gateway', () => {
   let platform: RunningPlatform;
+  let proxy: ValidatingProxy;
   let state: ShopState;
   let rmq: RmqRequester;
   /** Valid values of the fields that must name something that exists. */
@@ -78,7 +80,8 @@ describe('Services refuse invalid commands that bypass the gateway', () => {
 
   beforeAll(async () => {
     platform = await startShopPlatform(admin);
-    const api = new ShopApi(platform.url);
+    proxy = await ValidatingProxy.start(platform.url);
+    const api = new ShopApi(proxy.url);
     const shopAdmin = await api.logIn(admin.email, admin.password);
     const customer = await api.signUp('grace@example.com');
     const me = (await customer.request<{ id: string }>('GET', '/api/users/me')).body;
@@ -98,6 +101,7 @@ describe('Services refuse invalid commands that bypass the gateway', () => {
   afterAll(async () => {
     await rmq?.close();
     await state?.close();
+    await proxy?.stop();
     await platform?.stop();
   });
 
@@ -137,4 +141,6 @@ describe('Services refuse invalid commands that bypass the gateway', () => {
   it('left every dead-letter queue as it was', async () => {
     expect(await state.deadLetters()).toEqual(deadLettersBefore);
   });
+
+  itAnsweredAsDocumented(() => proxy);
 });

@@ -28,8 +28,12 @@ function stringOf(schema: Schema): fc.Arbitrary<string> {
   if (schema.format === 'email')
     return fc.emailAddress().filter((email) => isEmail(email) && email.length <= 254);
   if (schema.format === 'uuid') return fc.uuid();
-  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern));
   const minLength = schema.minLength ?? 0;
+  // An unanchored pattern (nonBlank's \S) leaves the length to minLength and maxLength.
+  if (schema.pattern)
+    return fc
+      .stringMatching(new RegExp(schema.pattern))
+      .filter((text) => text.length >= minLength && text.length <= (schema.maxLength ?? Infinity));
   return fc
     .string({ minLength, maxLength: Math.min(schema.maxLength ?? 30, minLength + 30) })
     .filter((text) => text.trim().length >= minLength);

@@ -5,7 +5,8 @@
  * - a response whose status, body or headers the document does not describe;
  * - a request the document forbids that the API accepted (2xx): the document is too strict
  *   or the API too lax;
- * - a request the document allows that the API refused with 400: the document is too loose.
+ * - a request the document allows that the API refused with 400: the document is too loose;
+ * - a path the document lacks that the API answered other than 404: an undocumented route.
  * `GET /__violations` answers the list. Started by `ValidatingProxy.start()`.
  */
 import addFormats from 'ajv-formats';
@@ -49,8 +50,10 @@ function check(
     body: parsed(exchange.body),
   };
   const operation: Operation | undefined = api.matchOperation(request);
-  if (!operation) return [`${exchange.method} ${exchange.url.pathname} is not documented`];
   const problems: string[] = [];
+  // A route the document lacks must not exist: its only right answer is 404.
+  if (!operation && answer.status !== 404) problems.push('the route is not documented');
+  if (!operation) return problems.map((problem) => finding(exchange, answer, problem));
   const status = String(answer.status);
   const responses = operation.responses ?? {};
   if (!(status in responses)) problems.push(`status ${status} is not documented`);
@@ -69,17 +72,58 @@ function check(
     for (const error of headerCheck.errors ?? [])
       problems.push(`response header ${error.instancePath} ${error.message}`);
   }
-  const requestCheck = api.validateRequest(request, operation);
-  if (!requestCheck.valid && answer.status < 300)
-    problems.push(
-      `accepted a request the document forbids: ${requestCheck.errors?.map((error) => `${error.instancePath} ${error.message}`).join('; ')}`,
-    );
-  if (requestCheck.valid && answer.status === 400)
+  const requestErrors = requestProblems(api, request, operation);
+  if (requestErrors.length > 0 && answer.status < 300)
+    problems.push(`accepted a request the document forbids: ${requestErrors.join('; ')}`);
+  if (requestErrors.length === 0 && answer.status === 400)
     problems.push(`refused with 400 a request the document allows: ${answer.body.slice(0, 200)}`);
-  return problems.map(
-    (problem) =>
-      `${exchange.method} ${exchange.url.pathname}${exchange.url.search} -> ${answer.status}: ${problem}`,
-  );
+  return problems.map((problem) => finding(exchange, answer, problem));
+}
+
+/** What in the request the document forbids; nothing for a request it allows. */
+function requestProblems(
+  api: OpenAPIBackend,
+  request: Parameters<OpenAPIBackend['validateRequest']>[0],
+  operation: Operation,
+): string[] {
+  try {
+    const verdict = api.validateRequest(request, operation);
+    return [
+      ...nonDecimalIntegers(request.query as string, operation),
+      ...(verdict.errors ?? []).map((error) => `${error.instancePath} ${error.message}`),
+    ];
+  } catch (error) {
+    // openapi-backend decodes path parameters and throws on a broken percent-encoding: such a
+    // path has no value any parameter schema could allow.
+    if (error instanceof URIError) return ['the path is not percent-encoded UTF-8'];
+    throw error;
+  }
+}
+
+/**
+ * A URL carries an integer parameter as decimal digits. Ajv coerces query text as JavaScript's
+ * Number() does, so it would take "1e2", "0x10", "+5" and even blanks for integers, which no
+ * reading of the document allows and the API rightly refuses.
+ */
+function nonDecimalIntegers(query: string, operation: Operation): string[] {
+  const values = new URLSearchParams(query);
+  return (operation.parameters ?? []).flatMap((parameter) => {
+    if ('$ref' in parameter || parameter.in !== 'query') return [];
+    const schema = parameter.schema as { type?: string } | undefined;
+    if (schema?.type !== 'integer') return [];
+    return values
+      .getAll(parameter.name)
+      .filter((value) => !/^-?\d+$/.test(value))
+      .map(() => `/query/${parameter.name} must be an integer in decimal digits`);
+  });
+}
+
+function finding(
+  exchange: { method: string; url: URL },
+  answer: { status: number },
+  problem: string,
+): string {
+  return `${exchange.method} ${exchange.url.pathname}${exchange.url.search} -> ${answer.status}: ${problem}`;
 }
 
 async function main(): Promise<void> {
@@ -109,15 +153,26 @@ async function main(): Promise<void> {
         headers,
         body: body.length > 0 ? body : undefined,
       });
-      const text = await answer.text();
+      const answerBody = Buffer.from(await answer.arrayBuffer());
       if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/health'))
-        violations.push(
-          ...check(
-            api,
-            { method: request.method ?? 'GET', url, headers, body: body.toString() },
-            { status: answer.status, headers: answer.headers, body: text },
-          ),
-        );
+        try {
+          violations.push(
+            ...check(
+              api,
+              { method: request.method ?? 'GET', url, headers, body: body.toString() },
+              { status: answer.status, headers: answer.headers, body: answerBody.toString() },
+            ),
+          );
+        } catch (error) {
+          // The client still gets its answer: a check that fails is a finding, not an outage.
+          violations.push(
+            finding(
+              { method: request.method ?? 'GET', url },
+              answer,
+              `could not be checked: ${String(error)}`,
+            ),
+          );
+        }
       answer.headers.forEach((value, name) => {
         if (
           name !== 'content-length' &&
@@ -127,7 +182,7 @@ async function main(): Promise<void> {
           response.setHeader(name, value);
       });
       response.statusCode = answer.status;
-      response.end(text);
+      response.end(answerBody);
     })().catch((error: unknown) => {
       violations.push(`proxy failed: ${String(error)}`);
       response.statusCode = 502;

@@ -50,3 +50,17 @@ export class ValidatingProxy {
     await exited;
   }
 }
+
+/**
+ * Declares the test that every exchange the proxy relayed was as the OpenAPI document
+ * describes. Call it last in a describe block: jest runs tests in the order they are declared,
+ * so it sees every request of the block's tests.
+ *
+ * @example
+ * itAnsweredAsDocumented(() => proxy);
+ */
+export function itAnsweredAsDocumented(proxy: () => ValidatingProxy): void {
+  it('answered every request as its OpenAPI document describes', async () => {
+    expect(await proxy().violations()).toEqual([]);
+  });
+}

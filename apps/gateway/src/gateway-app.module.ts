@@ -13,6 +13,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { OrdersModule } from './orders/orders.module';
 import { GatewayEnv } from './gateway.env';
 import { HealthModule } from './health/health.module';
+import { HttpDrain } from './http/http-drain';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -34,5 +35,6 @@ import { UsersModule } from './users/users.module';
     BillingModule,
     HealthModule,
   ],
+  providers: [HttpDrain],
 })
 export class GatewayAppModule {}

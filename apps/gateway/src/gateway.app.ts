@@ -13,6 +13,7 @@ import { ClsService } from 'nestjs-cls';
 import { setUpSwagger } from './docs/swagger';
 import { GatewayAppModule } from './gateway-app.module';
 import { GatewayEnv } from './gateway.env';
+import { HttpDrain } from './http/http-drain';
 import { jsonBodyErrors, jsonBodyOptions } from './http/json-body';
 import { requireJsonContentType } from './http/json-content-type';
 import { securityHeaders } from './http/security-headers';
@@ -31,6 +32,7 @@ export async function createGatewayApp(): Promise<INestApplication> {
   if (env.trustProxy !== undefined) app.set('trust proxy', env.trustProxy);
   // First, so that even a body the parser refuses is answered with them.
   app.use(securityHeaders());
+  app.use(app.get(HttpDrain).middleware);
   app.use(requireJsonContentType);
   app.useBodyParser('json', jsonBodyOptions(env.HTTP_BODY_LIMIT_BYTES));
   app.use(jsonBodyErrors);

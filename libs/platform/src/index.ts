@@ -4,6 +4,7 @@ export * from './config/env.module';
 export * from './config/load-env';
 export * from './context/correlation';
 export * from './database/safe-typeorm.logger';
+export * from './errors/database-unavailable';
 export * from './errors/domain.error';
 export * from './errors/remote.error';
 export * from './errors/rpc-error.filter';

@@ -5,13 +5,15 @@ import {
   AccessTokenView,
   LoginCommand,
   RegisterUserCommand,
+  USERS_SERVICE,
   UserView,
   UsersClient,
 } from '@shop/contracts';
-import { ApiErrors } from '../docs/api-errors';
+import { ApiErrors, ApiUnavailable } from '../docs/api-errors';
 
 @ApiTags('auth')
-@ApiErrors(400, 413, 415, 429, 500, 503, 504)
+@ApiErrors(400, 413, 415, 429, 500)
+@ApiUnavailable(USERS_SERVICE)
 // Slows password guessing and mass sign-ups; the limit is per client address.
 @UseGuards(ThrottlerGuard)
 @Controller('auth')

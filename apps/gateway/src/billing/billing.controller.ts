@@ -4,17 +4,19 @@ import {
   InvoiceView,
   ListInvoicesFilter,
   ListPaymentsFilter,
+  PAYMENTS_SERVICE,
   PaymentView,
   PaymentsClient,
 } from '@shop/contracts';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ApiErrors } from '../docs/api-errors';
+import { ApiErrors, ApiUnavailable } from '../docs/api-errors';
 
 /** Payments and invoices of the caller's own orders; the payments service filters by owner. */
 @ApiTags('billing')
 @ApiBearerAuth()
-@ApiErrors(400, 401, 500, 503, 504)
+@ApiErrors(400, 401, 500)
+@ApiUnavailable(PAYMENTS_SERVICE)
 @UseGuards(JwtAuthGuard)
 @Controller()
 export class BillingController {

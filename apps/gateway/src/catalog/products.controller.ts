@@ -9,17 +9,19 @@ import {
 import {
   CreateProductCommand,
   ListProductsQuery,
+  ORDERS_SERVICE,
   ProductView,
   ProductsClient,
   UpdateProductBody,
 } from '@shop/contracts';
 import { AdminOnlyGuard } from '../auth/admin-only.guard';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ApiErrors } from '../docs/api-errors';
+import { ApiErrors, ApiUnavailable } from '../docs/api-errors';
 import { MongoIdParam } from '../http/mongo-id.param';
 
 @ApiTags('products')
-@ApiErrors(400, 500, 503, 504)
+@ApiErrors(400, 500)
+@ApiUnavailable(ORDERS_SERVICE)
 @Controller('products')
 export class ProductsController {
   constructor(private readonly products: ProductsClient) {}

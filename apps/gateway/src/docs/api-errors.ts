@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
+import { ORDERS_SERVICE, PAYMENTS_SERVICE, USERS_SERVICE } from '@shop/contracts';
 import { STATUS_CODES } from 'node:http';
 import { ErrorResponse } from './error-response';
 
@@ -17,21 +18,29 @@ const errors = {
     'Too many attempts; retry after Retry-After seconds',
   ],
   500: ['Anything unexpected; quote the correlation id', 'Internal server error'],
-  503: ['A service is unavailable or its breaker is open', 'The orders service is unavailable'],
-  504: ['A service did not answer in time', 'The orders service did not answer in time'],
 } as const;
 
+/** 503 and 504 name the service that failed: they are documented by `ApiUnavailable(service)`. */
 export type ErrorStatus = keyof typeof errors;
 
+/** The services behind the gateway's routes. */
+export type ServiceName = typeof USERS_SERVICE | typeof ORDERS_SERVICE | typeof PAYMENTS_SERVICE;
+
+const integerSeconds = { type: 'integer', minimum: 1 };
+
 const retryAfter = {
-  'Retry-After': {
-    description: 'Whole seconds after which a new attempt may succeed',
-    schema: { type: 'integer', minimum: 1 },
+  429: {
+    description: 'Whole seconds until the rate limit admits a new attempt',
+    schema: integerSeconds,
+  },
+  503: {
+    description:
+      "Sent while the gateway's breaker for the service is open: whole seconds until it lets a trial call through",
+    schema: integerSeconds,
   },
 };
 
-function exampleOf(status: ErrorStatus) {
-  const message = errors[status][1];
+function exampleOf(status: ErrorStatus | 503 | 504, message: string) {
   return {
     statusCode: status,
     error: STATUS_CODES[status],
@@ -43,7 +52,7 @@ function exampleOf(status: ErrorStatus) {
 
 /**
  * Documents error answers, each with its own description and example (Swagger UI otherwise
- * shows one 400 body for every status). 429 and 503 say that they carry Retry-After.
+ * shows one 400 body for every status). 429 says that it carries Retry-After.
  *
  * @example
  * \@ApiErrors(400, 401, 404)
@@ -55,9 +64,35 @@ export function ApiErrors(...statuses: ErrorStatus[]): MethodDecorator & ClassDe
         status,
         type: ErrorResponse,
         description: errors[status][0],
-        example: exampleOf(status),
-        ...((status === 429 || status === 503) && { headers: retryAfter }),
+        example: exampleOf(status, errors[status][1]),
+        ...(status === 429 && { headers: { 'Retry-After': retryAfter[429] } }),
       }),
     ),
+  );
+}
+
+/**
+ * Documents the 503 and 504 of routes that call `service`, with the messages the gateway
+ * answers for it; a 503 of an open breaker carries Retry-After, one of an unreachable
+ * service does not.
+ *
+ * @example
+ * \@ApiUnavailable(PAYMENTS_SERVICE)
+ */
+export function ApiUnavailable(service: ServiceName): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiResponse({
+      status: 503,
+      type: ErrorResponse,
+      description: `The ${service} service is unreachable, or the gateway's breaker for it is open`,
+      example: exampleOf(503, `The ${service} service is unavailable`),
+      headers: { 'Retry-After': retryAfter[503] },
+    }),
+    ApiResponse({
+      status: 504,
+      type: ErrorResponse,
+      description: `The ${service} service did not answer in time`,
+      example: exampleOf(504, `The ${service} service did not answer in time`),
+    }),
   );
 }

@@ -21,6 +21,7 @@ import {
 import {
   Formats,
   ListOrdersFilter,
+  ORDERS_SERVICE,
   OrderView,
   OrdersClient,
   PlaceOrderBody,
@@ -29,7 +30,7 @@ import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ApiErrors } from '../docs/api-errors';
+import { ApiErrors, ApiUnavailable } from '../docs/api-errors';
 import { MongoIdParam } from '../http/mongo-id.param';
 
 function requesterOf(user: AuthenticatedUser) {
@@ -38,7 +39,8 @@ function requesterOf(user: AuthenticatedUser) {
 
 @ApiTags('orders')
 @ApiBearerAuth()
-@ApiErrors(400, 401, 500, 503, 504)
+@ApiErrors(400, 401, 500)
+@ApiUnavailable(ORDERS_SERVICE)
 @UseGuards(JwtAuthGuard)
 @Controller('orders')
 export class OrdersController {

@@ -1,13 +1,14 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { UpdateProfileBody, UserView, UsersClient } from '@shop/contracts';
+import { USERS_SERVICE, UpdateProfileBody, UserView, UsersClient } from '@shop/contracts';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ApiErrors } from '../docs/api-errors';
+import { ApiErrors, ApiUnavailable } from '../docs/api-errors';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@ApiErrors(401, 500, 503, 504)
+@ApiErrors(401, 500)
+@ApiUnavailable(USERS_SERVICE)
 @UseGuards(JwtAuthGuard)
 @Controller('users')
 export class UsersController {

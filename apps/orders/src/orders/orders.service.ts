@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import {
   CancelOrderCommand,
@@ -56,6 +56,8 @@ export function toOrderView(order: StoredOrder, steps: OrderView['steps'] = []):
 
 @Injectable()
 export class OrdersService {
+  private readonly logger = new Logger(OrdersService.name);
+
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
     private readonly catalog: ProductsService,
@@ -104,7 +106,15 @@ export class OrdersService {
     }
     const created = order.toObject();
     // Nothing records that the saga started: the sweeper finds an order whose start was lost.
-    await this.sagas.startPlacement(created);
+    // So once the order is stored it is accepted, even if the saga cannot be stored right now:
+    // answering an error here would tell the customer "not placed" about an order that will be.
+    await this.sagas
+      .startPlacement(created)
+      .catch((error: unknown) =>
+        this.logger.warn(
+          `Order ${created._id.toHexString()} is recorded; the sweeper starts its saga: ${String(error)}`,
+        ),
+      );
     // As created, without re-reading it or its saga: no step has ended this early, and a GET
     // shows them as they come.
     return toOrderView(created);

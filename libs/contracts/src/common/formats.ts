@@ -16,6 +16,11 @@ export const Formats = {
    * so a stray space cannot make a second payment for the same order.
    */
   reference: /^[A-Za-z0-9._:-]+$/,
+  /**
+   * Text that is more than blanks. Trimmed fields (`@Transform(trimmed)` with `@MinLength(1)`)
+   * refuse what trims to nothing; `minLength: 1` alone would let "   " through the document.
+   */
+  nonBlank: /\S/,
   /** The client's `Idempotency-Key` header. */
   idempotencyKey: /^[A-Za-z0-9._:-]{1,128}$/,
 } as const;

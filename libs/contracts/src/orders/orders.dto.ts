@@ -37,28 +37,48 @@ export class OrderItemInput {
 }
 
 export class ShippingAddress {
-  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
+  @ApiProperty({
+    example: 'Ada Lovelace',
+    minLength: 1,
+    maxLength: 100,
+    pattern: Formats.nonBlank.source,
+  })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   recipient: string;
 
-  @ApiProperty({ example: '12 St James Square', minLength: 1, maxLength: 200 })
+  @ApiProperty({
+    example: '12 St James Square',
+    minLength: 1,
+    maxLength: 200,
+    pattern: Formats.nonBlank.source,
+  })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   line1: string;
 
-  @ApiProperty({ example: 'London', minLength: 1, maxLength: 100 })
+  @ApiProperty({
+    example: 'London',
+    minLength: 1,
+    maxLength: 100,
+    pattern: Formats.nonBlank.source,
+  })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   city: string;
 
-  @ApiProperty({ example: 'SW1Y 4JH', minLength: 1, maxLength: 20 })
+  @ApiProperty({
+    example: 'SW1Y 4JH',
+    minLength: 1,
+    maxLength: 20,
+    pattern: Formats.nonBlank.source,
+  })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)

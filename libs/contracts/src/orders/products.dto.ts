@@ -19,7 +19,12 @@ export const MAX_PRICE_MINOR = 100_000_000;
 export const MAX_STOCK = 1_000_000;
 
 export class CreateProductCommand {
-  @ApiProperty({ example: 'Espresso cup', minLength: 1, maxLength: 200 })
+  @ApiProperty({
+    example: 'Espresso cup',
+    minLength: 1,
+    maxLength: 200,
+    pattern: Formats.nonBlank.source,
+  })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -63,7 +68,12 @@ export class CreateProductCommand {
 
 /** Body of `PATCH /api/products/:id`: price, name or stock; stock sets the units available. */
 export class UpdateProductBody {
-  @ApiPropertyOptional({ example: 'Espresso cup, white', minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({
+    example: 'Espresso cup, white',
+    minLength: 1,
+    maxLength: 200,
+    pattern: Formats.nonBlank.source,
+  })
   @IsOmittable()
   @Transform(trimmed)
   @IsString()

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { Formats } from '../common/formats';
 import { IsOmittable } from '../common/presence.decorators';
 import { trimmed } from '../common/transforms';
 
@@ -20,7 +21,12 @@ export class RegisterUserCommand {
   @MaxLength(128)
   password: string;
 
-  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
+  @ApiProperty({
+    example: 'Ada Lovelace',
+    minLength: 1,
+    maxLength: 100,
+    pattern: Formats.nonBlank.source,
+  })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -44,7 +50,12 @@ export class LoginCommand {
 
 /** Body of `PATCH /api/users/me`: every field is optional, unknown fields are refused. */
 export class UpdateProfileBody {
-  @ApiPropertyOptional({ example: 'Ada King', minLength: 1, maxLength: 100 })
+  @ApiPropertyOptional({
+    example: 'Ada King',
+    minLength: 1,
+    maxLength: 100,
+    pattern: Formats.nonBlank.source,
+  })
   @IsOmittable()
   @Transform(trimmed)
   @IsString()

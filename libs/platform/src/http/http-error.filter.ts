@@ -77,7 +77,8 @@ export function describeHttpError(error: unknown): HttpErrorDescription {
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
 }
 
-function isHealthCheckResult(body: unknown): boolean {
+/** A terminus result (`{status, info, error, details}`), which says which dependency is down. */
+export function isHealthCheckResult(body: unknown): boolean {
   const candidate = body as { status?: unknown; details?: unknown } | null;
   return typeof candidate?.status === 'string' && typeof candidate.details === 'object';
 }

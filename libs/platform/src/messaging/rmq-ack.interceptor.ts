@@ -9,7 +9,10 @@ import {
 import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
 import { NEVER, Observable, tap } from 'rxjs';
+import { isDatabaseUnavailable } from '../errors/database-unavailable';
 import { isDomainError } from '../errors/domain.error';
+
+const TRANSIENT_REQUEUE_DELAY_MS = 1_000;
 import { MessageDrain } from './message-drain';
 
 function isExpectedOutcome(error: unknown): boolean {
@@ -21,7 +24,9 @@ function isExpectedOutcome(error: unknown): boolean {
  * in the queue (at-least-once). A handler that fails for an unexpected reason:
  * - an event is redelivered once, then dead-lettered (never dropped, never looping);
  * - a request has already told its caller, so it is dead-lettered at once for inspection.
- * Expected outcomes (business errors, bad input) are answers and are acknowledged.
+ * Expected outcomes (business errors, bad input) are answers and are acknowledged. A database
+ * that cannot be reached is neither: a request was answered 503 and is acknowledged, an event
+ * goes back to the queue a second later.
  */
 @Injectable()
 export class RmqAckInterceptor implements NestInterceptor {
@@ -60,9 +65,20 @@ export class RmqAckInterceptor implements NestInterceptor {
       tap({
         next: () => settle(() => channel.ack(message)),
         complete: () => settle(() => channel.ack(message)),
-        error: (error: unknown) =>
+        error: (error: unknown) => {
+          if (isDatabaseUnavailable(error) && !message.properties.replyTo) {
+            // An event that met its database down is no poison: hand it back once the outage
+            // had a moment, instead of spinning on it or dead-lettering it.
+            setTimeout(
+              () => settle(() => channel.nack(message, false, true)),
+              TRANSIENT_REQUEUE_DELAY_MS,
+            );
+            return;
+          }
           settle(() => {
-            if (isExpectedOutcome(error)) return channel.ack(message);
+            // A request whose database was unreachable was answered 503; the caller retries.
+            if (isExpectedOutcome(error) || isDatabaseUnavailable(error))
+              return channel.ack(message);
             const isRequest = Boolean(message.properties.replyTo);
             const requeue = !isRequest && !message.fields.redelivered;
             if (!requeue)
@@ -70,7 +86,8 @@ export class RmqAckInterceptor implements NestInterceptor {
                 `Dead-lettering ${rpcContext.getPattern()} after an unexpected failure`,
               );
             channel.nack(message, false, requeue);
-          }),
+          });
+        },
       }),
     );
   }

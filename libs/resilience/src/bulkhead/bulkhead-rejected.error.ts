@@ -1,4 +1,4 @@
-import { brand, hasBrand } from '../policy/error-brand';
+import { hasBrand, nameAndBrand } from '../policy/error-brand';
 
 /**
  * Thrown when a bulkhead has `maxConcurrent` calls running and `maxQueued` waiting.
@@ -21,12 +21,7 @@ export class BulkheadRejectedError extends Error {
   }
 }
 
-Object.defineProperty(BulkheadRejectedError.prototype, 'name', {
-  value: 'BulkheadRejectedError',
-  writable: true,
-  configurable: true,
-});
-const bulkheadRejectedBrand = brand(BulkheadRejectedError.prototype, 'BulkheadRejectedError');
+const bulkheadRejectedBrand = nameAndBrand(BulkheadRejectedError, 'BulkheadRejectedError');
 
 /** True when `error` is a {@link BulkheadRejectedError}. */
 export function isBulkheadRejectedError(error: unknown): error is BulkheadRejectedError {

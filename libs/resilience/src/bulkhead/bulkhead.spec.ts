@@ -1,4 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { FakeClock } from '../clock/fake-clock';
+import { isPolicyDisposedError } from '../policy/policy-disposed.error';
 import { BulkheadRejectedError, isBulkheadRejectedError } from './bulkhead-rejected.error';
 import { bulkhead, BulkheadPolicy } from './bulkhead';
 
@@ -113,6 +115,62 @@ describe(BulkheadPolicy.name, () => {
     expect(() => bulkhead({ maxConcurrent: 1, maxQueued: -1 })).toThrow(
       'maxQueued must be an integer >= 0',
     );
+  });
+
+  describe('dispose', () => {
+    it('rejects queued calls with a PolicyDisposedError without running them', async () => {
+      const sut = bulkhead({ maxConcurrent: 1, maxQueued: 1 });
+      const blocker = gate();
+      const running = sut.execute(() => blocker.promise);
+      const queuedCall = jest.fn(async () => 'never');
+      const queued = sut.execute(queuedCall);
+
+      sut.dispose();
+
+      await expect(queued).rejects.toThrow('The bulkhead was disposed');
+      expect(queuedCall).not.toHaveBeenCalled();
+      blocker.open();
+      await running;
+    });
+
+    it('lets running calls finish', async () => {
+      const sut = bulkhead({ maxConcurrent: 1 });
+      const blocker = gate();
+      const running = sut.execute(async () => {
+        await blocker.promise;
+        return 'finished';
+      });
+
+      sut.dispose();
+      blocker.open();
+
+      await expect(running).resolves.toBe('finished');
+      expect(sut.snapshot()).toMatchObject({ running: 0, queued: 0 });
+    });
+
+    it("stops listening to a queued call's signal", async () => {
+      const sut = bulkhead({ maxConcurrent: 1, maxQueued: 1 });
+      const blocker = gate();
+      const running = sut.execute(() => blocker.promise);
+      const caller = new AbortController();
+      const queued = sut.execute(async () => 'never', caller.signal).catch(() => undefined);
+
+      sut.dispose();
+
+      expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+      blocker.open();
+      await Promise.all([running, queued]);
+    });
+
+    it('rejects later calls, and does nothing when called again', async () => {
+      const sut = bulkhead({ maxConcurrent: 1 });
+      sut.dispose();
+      sut.dispose();
+
+      const outcome = await sut.execute(async () => 'never').catch((error: unknown) => error);
+
+      expect(isPolicyDisposedError(outcome)).toBe(true);
+    });
   });
 
   it('keeps no timers', () => {

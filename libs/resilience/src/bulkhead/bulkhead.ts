@@ -1,4 +1,4 @@
-import { EventEmitter } from '../policy/events';
+import { type Disposable, EventEmitter } from '../policy/events';
 import {
   type AbortListener,
   abortErrorFrom,
@@ -11,6 +11,7 @@ import {
   proceed,
   rejectLater,
 } from '../policy/policy';
+import { PolicyDisposedError } from '../policy/policy-disposed.error';
 import { nonNegativeInteger, positiveInteger } from '../policy/validate-options';
 import { BulkheadRejectedError } from './bulkhead-rejected.error';
 
@@ -31,6 +32,7 @@ export interface BulkheadSnapshot {
 /**
  * Limits how many calls run at once, so one slow downstream cannot take every socket, worker
  * or connection of the process. A queued call whose signal aborts leaves the queue at once.
+ * `dispose()` rejects the queued calls (see {@link BulkheadPolicy.dispose}).
  *
  * @example
  * ```ts
@@ -43,7 +45,7 @@ export function bulkhead(options: BulkheadOptions): BulkheadPolicy {
 }
 
 /** See {@link bulkhead}. */
-export class BulkheadPolicy extends ComposablePolicy {
+export class BulkheadPolicy extends ComposablePolicy implements Disposable {
   readonly maxConcurrent: number;
   readonly maxQueued: number;
   private running = 0;
@@ -51,6 +53,7 @@ export class BulkheadPolicy extends ComposablePolicy {
   private head: QueuedCall | undefined;
   private tail: QueuedCall | undefined;
   private readonly rejectionEmitter = new EventEmitter<BulkheadRejectedError>();
+  private isDisposed = false;
 
   /** Every call rejected because the bulkhead was full. */
   readonly onRejected = this.rejectionEmitter.event;
@@ -78,6 +81,7 @@ export class BulkheadPolicy extends ComposablePolicy {
     index: number,
   ): Promise<T> {
     if (context.isAborted) return rejectLater(abortErrorFrom(context.abortReason));
+    if (this.isDisposed) return rejectLater(new PolicyDisposedError('bulkhead'));
     if (this.running < this.maxConcurrent) {
       this.running++;
       return this.runInSlot(fn, context, pipeline, index);
@@ -88,6 +92,27 @@ export class BulkheadPolicy extends ComposablePolicy {
       return rejectLater(error);
     }
     return this.waitForSlot(context).then(() => this.runInSlot(fn, context, pipeline, index));
+  }
+
+  /**
+   * Releases the bulkhead: every queued call stops listening to its signal and rejects with a
+   * {@link PolicyDisposedError}, and so does every later call. Calls already running are not
+   * the bulkhead's to stop: they finish as they would have. Calling it again does nothing.
+   *
+   * @example
+   * ```ts
+   * const limit = bulkhead({ maxConcurrent: 10, maxQueued: 50 });
+   * onShutdown(() => limit.dispose());
+   * ```
+   */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    for (let call = this.head; call; call = this.head) {
+      this.unlink(call);
+      call.context.removeAbortListener(call);
+      call.reject(new PolicyDisposedError('bulkhead'));
+    }
   }
 
   private async runInSlot<T>(
@@ -150,7 +175,7 @@ class QueuedCall implements AbortListener {
     private readonly bulkhead: BulkheadPolicy,
     readonly context: ExecutionContext,
     readonly resolve: () => void,
-    private readonly reject: (error: unknown) => void,
+    readonly reject: (error: unknown) => void,
   ) {}
 
   onAbort(reason: unknown): void {

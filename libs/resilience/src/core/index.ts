@@ -11,6 +11,7 @@ export { type Operation, type Policy } from '../policy/policy';
 export { compose } from '../policy/compose';
 export { fromPolicy } from '../policy/from-policy';
 export { describeError } from '../policy/describe-error';
+export { isPolicyDisposedError, PolicyDisposedError } from '../policy/policy-disposed.error';
 
 // Circuit breaker
 export {

@@ -5,6 +5,7 @@ import { CircuitState } from '../breaker/circuit-state';
 import { BulkheadRejectedError } from '../bulkhead/bulkhead-rejected.error';
 import { FakeClock } from '../clock/fake-clock';
 import { seededRandom } from '../clock/random';
+import { isPolicyDisposedError } from '../policy/policy-disposed.error';
 import { constant } from '../retry/backoff';
 import { TimeoutError } from '../timeout/timeout.error';
 import {
@@ -306,6 +307,48 @@ describe(ResilientClient.name, () => {
 
       expect(outcome.error).toBe(refused);
       expect(proxy.sent).toHaveLength(3);
+    });
+  });
+
+  describe('dispose', () => {
+    it('rejects a call waiting for its reply and holds no timer afterwards', async () => {
+      proxy.reply(silence);
+      const sut = createClient({ deadlineMs: 5_000 });
+      const outcome = capture(sut.send('payments.status.v1', {}));
+      await clock.advanceBy(10);
+
+      sut.dispose();
+      await clock.settle();
+
+      expect(isPolicyDisposedError(outcome.error)).toBe(true);
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it('rejects later sends and emits without sending anything', async () => {
+      const sut = createClient();
+      sut.dispose();
+      sut.dispose();
+
+      const outcomes = await Promise.all([
+        sut.send('payments.status.v1', {}).catch((error: unknown) => error),
+        sut.emit('order.confirmed.v1', {}).catch((error: unknown) => error),
+      ]);
+
+      expect(outcomes.map(isPolicyDisposedError)).toEqual([true, true]);
+      expect(proxy.sent).toHaveLength(0);
+    });
+
+    it('leaves the shared breaker to the registry', async () => {
+      proxy.reply(value('ok'));
+      const registry = new CircuitBreakerRegistry({ clock });
+      const sut = createClient({ registry, bulkhead: { maxConcurrent: 1 } });
+      await sut.send('payments.status.v1', {});
+
+      sut.dispose();
+
+      await expect(registry.get('payments').execute(async () => 'still serving')).resolves.toBe(
+        'still serving',
+      );
     });
   });
 

@@ -5,10 +5,11 @@ import {
   CircuitBreakerRegistry,
   type CircuitBreakerOverrides,
 } from '../breaker/circuit-breaker.registry';
-import { bulkhead, type BulkheadOptions } from '../bulkhead/bulkhead';
+import { bulkhead, type BulkheadOptions, type BulkheadPolicy } from '../bulkhead/bulkhead';
 import { type Clock, systemClock } from '../clock/clock';
 import { type Random, systemRandom } from '../clock/random';
 import { compose } from '../policy/compose';
+import { type Disposable } from '../policy/events';
 import {
   type AbortListener,
   abortErrorFrom,
@@ -16,10 +17,11 @@ import {
   listenForAbort,
   type PolicyContext,
 } from '../policy/execution-context';
-import { type Policy, runInContext } from '../policy/policy';
+import { type Policy, rejectLater, runInContext } from '../policy/policy';
+import { PolicyDisposedError } from '../policy/policy-disposed.error';
 import { positive } from '../policy/validate-options';
 import { exponential } from '../retry/backoff';
-import { retry, type RetryOptions } from '../retry/retry';
+import { retry, type RetryOptions, type RetryPolicy } from '../retry/retry';
 import { timeout } from '../timeout/timeout';
 import {
   countsAsDownstreamFailure,
@@ -96,6 +98,8 @@ const defaultRetry: ResilientClientRetryOptions = {
  * `BrokenCircuitError` carrying `retryAfterMs`) and a retry that only repeats what is safe to
  * repeat. RPC errors of the remote handler are passed through as they arrive.
  *
+ * `dispose()` releases its timeouts, retries and bulkhead (see {@link ResilientClient.dispose}).
+ *
  * @example
  * ```ts
  * const payments = new ResilientClient(paymentsProxy, { serviceName: 'payments', registry, timeoutMs: 2_000 });
@@ -107,17 +111,18 @@ const defaultRetry: ResilientClientRetryOptions = {
  * await payments.emit(OrderEvents.confirmed, event);
  * ```
  */
-export class ResilientClient {
+export class ResilientClient implements Disposable {
   readonly serviceName: string;
   readonly breaker: CircuitBreaker;
 
   private readonly timeoutMs: number;
   private readonly deadlineMs: number | undefined;
   private readonly clock: Clock;
-  private readonly idempotentRetry: Policy;
-  private readonly deliveryRetry: Policy;
-  private readonly limit: Policy | undefined;
-  private readonly pipelines = new Map<string, Policy>();
+  private readonly idempotentRetry: RetryPolicy;
+  private readonly deliveryRetry: RetryPolicy;
+  private readonly limit: BulkheadPolicy | undefined;
+  private readonly pipelines = new Map<string, Policy & Disposable>();
+  private isDisposed = false;
 
   constructor(
     private readonly client: MessageClient,
@@ -159,6 +164,7 @@ export class ResilientClient {
     data: TInput,
     options: ResilientCallOptions = {},
   ): Promise<TResult> {
+    if (this.isDisposed) return rejectLater(new PolicyDisposedError('resilient client'));
     return runInContext(
       this.pipeline(options),
       (context) =>
@@ -173,6 +179,7 @@ export class ResilientClient {
     data: TInput,
     options: ResilientCallOptions = {},
   ): Promise<void> {
+    if (this.isDisposed) throw new PolicyDisposedError('resilient client');
     await runInContext(
       this.pipeline(options),
       (context) =>
@@ -186,10 +193,31 @@ export class ResilientClient {
     return this.breaker.snapshot();
   }
 
+  /**
+   * Releases what the client holds: the timers of its timeouts and retries and the queue of its
+   * bulkhead. Calls in flight reject with a `PolicyDisposedError` (or, if their attempt is
+   * running and no timeout holds them, settle with its outcome), and so do later calls. The
+   * breaker belongs to the registry and is left as it is. Calling it again does nothing.
+   *
+   * @example
+   * ```ts
+   * const payments = new ResilientClient(paymentsProxy, { serviceName: 'payments', registry });
+   * onShutdown(() => payments.dispose());
+   * ```
+   */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    for (const pipeline of this.pipelines.values()) pipeline.dispose();
+    this.idempotentRetry.dispose();
+    this.deliveryRetry.dispose();
+    this.limit?.dispose();
+  }
+
   private pipeline({
     timeoutMs = this.timeoutMs,
     idempotent = false,
-  }: ResilientCallOptions): Policy {
+  }: ResilientCallOptions): Policy & Disposable {
     const key = `${timeoutMs}:${idempotent}`;
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {

@@ -6,7 +6,7 @@ import { retry } from '../retry/retry';
 import { timeout } from '../timeout/timeout';
 import { TimeoutError } from '../timeout/timeout.error';
 import { compose } from './compose';
-import type { PolicyContext } from './execution-context';
+import { neverAbortedSignal, type PolicyContext } from './execution-context';
 import type { Operation, Policy } from './policy';
 
 describe(compose.name, () => {
@@ -117,5 +117,43 @@ describe(compose.name, () => {
 
   it('runs the call directly when given no policies', async () => {
     await expect(compose().execute(async () => 'bare')).resolves.toBe('bare');
+  });
+
+  describe('dispose', () => {
+    it('disposes every part that holds something, leaving the breaker alone', async () => {
+      const breaker = new CircuitBreaker({ clock });
+      const perAttempt = timeout(1_000, { clock });
+      const sut = compose(retry({ clock }), breaker, perAttempt);
+      const pending = sut.execute(() => new Promise<never>(() => undefined));
+      await clock.advanceBy(10);
+
+      sut.dispose();
+
+      await expect(pending).rejects.toThrow('The timeout policy was disposed');
+      expect(clock.pendingTimers).toBe(0);
+      await expect(breaker.execute(async () => 'still serving')).resolves.toBe('still serving');
+    });
+
+    it('rejects later calls with a PolicyDisposedError, and does nothing when called again', async () => {
+      const sut = compose(new CircuitBreaker({ clock }));
+      sut.dispose();
+      sut.dispose();
+
+      await expect(sut.execute(async () => 'never')).rejects.toThrow(
+        'The composed policy was disposed',
+      );
+    });
+
+    it('disposes a foreign policy that has a dispose method', () => {
+      const foreign = {
+        execute: <T>(fn: Operation<T>) => Promise.resolve(fn({ signal: neverAbortedSignal })),
+        dispose: jest.fn(),
+      };
+      const withoutDispose: Policy = { execute: foreign.execute };
+
+      compose(foreign, withoutDispose).dispose();
+
+      expect(foreign.dispose).toHaveBeenCalledTimes(1);
+    });
   });
 });

@@ -15,3 +15,17 @@ export function hasBrand(value: unknown, key: symbol): boolean {
     typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[key] === true
   );
 }
+
+/**
+ * @internal
+ * Names an error class (its instances' `name`, writable as on built-in errors) and brands it;
+ * returns the brand key for the class's type guard.
+ */
+export function nameAndBrand(errorClass: { readonly prototype: object }, name: string): symbol {
+  Object.defineProperty(errorClass.prototype, 'name', {
+    value: name,
+    writable: true,
+    configurable: true,
+  });
+  return brand(errorClass.prototype, name);
+}

@@ -3,6 +3,15 @@ export interface Disposable {
   dispose(): void;
 }
 
+/** @internal True for values with a `dispose()` method (our policies, some foreign ones). */
+export function isDisposable(value: unknown): value is Disposable {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<Disposable>).dispose === 'function'
+  );
+}
+
 /** A listener of one event type. */
 export type Listener<T> = (event: T) => void;
 

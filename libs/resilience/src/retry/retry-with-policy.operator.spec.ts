@@ -1,6 +1,7 @@
 import { defer, firstValueFrom, lastValueFrom, Observable, of, throwError, toArray } from 'rxjs';
 import { BrokenCircuitError } from '../breaker/broken-circuit.error';
 import { FakeClock } from '../clock/fake-clock';
+import { isPolicyDisposedError } from '../policy/policy-disposed.error';
 import { constant } from './backoff';
 import { retry, type RetryOptions } from './retry';
 import { retryWithPolicy } from './retry-with-policy.operator';
@@ -92,6 +93,21 @@ describe(retryWithPolicy.name, () => {
     await clock.advanceBy(0);
 
     await expect(value).resolves.toBe(transient);
+    expect(subscriptions()).toBe(1);
+  });
+
+  it('ends with a PolicyDisposedError instead of resubscribing once its policy was disposed', async () => {
+    const { source, subscriptions } = failingSource(5, 'never');
+    const retryPolicy = policy();
+    const value = firstValueFrom(source.pipe(retryWithPolicy(retryPolicy))).catch(
+      (error: unknown) => error,
+    );
+    await clock.settle();
+
+    retryPolicy.dispose();
+    await clock.advanceBy(100);
+
+    expect(isPolicyDisposedError(await value)).toBe(true);
     expect(subscriptions()).toBe(1);
   });
 });

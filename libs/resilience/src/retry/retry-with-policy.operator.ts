@@ -5,7 +5,8 @@ import type { RetryPolicy } from './retry';
 /**
  * The rxjs form of a retry policy: resubscribes to the source after an error, with the policy's
  * backoff, predicates, deadline and events. An open circuit is never retried. Unsubscribing
- * during a backoff delay clears the timer.
+ * during a backoff delay clears the timer; a delay that ends after the policy's `dispose()` ends
+ * the subscription with a `PolicyDisposedError` instead of resubscribing.
  *
  * Values emitted before an error pass through, as with rxjs `retry`.
  *
@@ -37,6 +38,11 @@ export function retryWithPolicy<T>(policy: RetryPolicy): MonoTypeOperatorFunctio
             }
             timer = clock.setTimeout(() => {
               timer = undefined;
+              const disposedError = policy.endIfDisposed(attempt, error);
+              if (disposedError) {
+                subscriber.error(disposedError);
+                return;
+              }
               if (policy.isPastDeadline(startedAtMs)) {
                 policy.giveUp(attempt, error, 'deadline');
                 subscriber.error(error);

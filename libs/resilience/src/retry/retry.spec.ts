@@ -1,8 +1,10 @@
+import { getEventListeners } from 'node:events';
 import { BrokenCircuitError } from '../breaker/broken-circuit.error';
 import { CircuitBreaker } from '../breaker/circuit-breaker';
 import { FakeClock } from '../clock/fake-clock';
 import { seededRandom } from '../clock/random';
 import { compose } from '../policy/compose';
+import { isPolicyDisposedError } from '../policy/policy-disposed.error';
 import { timeout } from '../timeout/timeout';
 import { TimeoutError } from '../timeout/timeout.error';
 import { constant, exponential } from './backoff';
@@ -284,6 +286,72 @@ describe(RetryPolicy.name, () => {
       await clock.settle();
 
       expect(listener).toHaveBeenCalledWith({ attempts: 1, error: transient, reason: 'aborted' });
+    });
+  });
+
+  describe('dispose', () => {
+    it('wakes a call sleeping in backoff, clears its timer and rejects it with a PolicyDisposedError', async () => {
+      const sut = createRetry({ backoff: constant(60_000) });
+      const call = failingTimes(5, 'never');
+      const outcome = capture(sut.execute(call));
+      await clock.settle();
+
+      sut.dispose();
+      await clock.settle();
+
+      expect(isPolicyDisposedError(outcome.error)).toBe(true);
+      expect((outcome.error as Error).cause).toBe(transient);
+      expect(clock.pendingTimers).toBe(0);
+      expect(call).toHaveBeenCalledTimes(1);
+    });
+
+    it("stops listening to the caller's signal of a sleeping call", async () => {
+      const sut = createRetry({ backoff: constant(60_000) });
+      const caller = new AbortController();
+      capture(sut.execute(failingTimes(5, 'never'), caller.signal));
+      await clock.settle();
+
+      sut.dispose();
+
+      expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    });
+
+    it('settles a running attempt with its own outcome and starts no other', async () => {
+      const sut = createRetry();
+      let failAttempt!: (error: unknown) => void;
+      const call = jest.fn(() => new Promise<never>((_, reject) => (failAttempt = reject)));
+      const outcome = capture(sut.execute(call));
+      await clock.settle();
+
+      sut.dispose();
+      failAttempt(transient);
+      await clock.advanceBy(1_000);
+
+      expect(outcome.error).toBe(transient);
+      expect(call).toHaveBeenCalledTimes(1);
+    });
+
+    it('reports the calls it ended as given up because of disposal', async () => {
+      const sut = createRetry({ backoff: constant(60_000) });
+      const listener = jest.fn();
+      sut.onGiveUp(listener);
+      capture(sut.execute(() => Promise.reject(transient)));
+      await clock.settle();
+
+      sut.dispose();
+      await clock.settle();
+
+      expect(listener).toHaveBeenCalledWith({ attempts: 1, error: transient, reason: 'disposed' });
+    });
+
+    it('rejects later calls without running them, and does nothing when called again', async () => {
+      const sut = createRetry();
+      const call = failingTimes(0, 'ok');
+      sut.dispose();
+      sut.dispose();
+
+      await expect(sut.execute(call)).rejects.toThrow('The retry policy was disposed');
+      expect(call).not.toHaveBeenCalled();
     });
   });
 

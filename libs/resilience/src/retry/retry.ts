@@ -1,7 +1,7 @@
-import { type Clock, systemClock } from '../clock/clock';
+import { type Clock, type ClockTimer, systemClock } from '../clock/clock';
 import { type Random, systemRandom } from '../clock/random';
 import { brokenCircuitBehind } from '../breaker/broken-circuit.error';
-import { EventEmitter } from '../policy/events';
+import { type Disposable, EventEmitter } from '../policy/events';
 import {
   type AbortListener,
   abortErrorFrom,
@@ -15,6 +15,7 @@ import {
   proceed,
   rejectLater,
 } from '../policy/policy';
+import { PolicyDisposedError } from '../policy/policy-disposed.error';
 import { nonNegative, positive, positiveCount } from '../policy/validate-options';
 import { type Backoff, exponential } from './backoff';
 
@@ -49,7 +50,7 @@ export interface RetryEvent {
 }
 
 export type GiveUpReason =
-  'max-attempts' | 'deadline' | 'not-transient' | 'broken-circuit' | 'aborted';
+  'max-attempts' | 'deadline' | 'not-transient' | 'broken-circuit' | 'aborted' | 'disposed';
 
 export interface GiveUpEvent {
   /** Attempts made. */
@@ -75,7 +76,8 @@ export interface InternalRetrySettings {
 }
 
 /**
- * Retries failed calls with backoff.
+ * Retries failed calls with backoff. `dispose()` ends the retrying for good (see
+ * {@link RetryPolicy.dispose}).
  *
  * @example
  * ```ts
@@ -94,7 +96,7 @@ export function retry(options: RetryOptions = {}): RetryPolicy {
 }
 
 /** See {@link retry}. */
-export class RetryPolicy extends ComposablePolicy {
+export class RetryPolicy extends ComposablePolicy implements Disposable {
   readonly maxAttempts: number;
   readonly deadlineMs: number | undefined;
   /** @internal */
@@ -112,6 +114,9 @@ export class RetryPolicy extends ComposablePolicy {
   readonly onGiveUp = this.giveUpEmitter.event;
 
   private readonly waitsOutOpenCircuits: boolean;
+  /** Calls waiting out a backoff delay: what `dispose()` has to wake. */
+  private readonly sleeps = new Set<BackoffSleep>();
+  private isDisposed = false;
 
   constructor(
     options: RetryOptions = {},
@@ -139,6 +144,7 @@ export class RetryPolicy extends ComposablePolicy {
     pipeline: Pipeline,
     index: number,
   ): Promise<T> {
+    if (this.isDisposed) throw new PolicyDisposedError('retry policy');
     const startedAtMs = this.deadlineMs === undefined ? 0 : this.clock.now();
     let previousDelayMs = 0;
     for (let attempt = 1; ; attempt++) {
@@ -153,6 +159,8 @@ export class RetryPolicy extends ComposablePolicy {
           this.giveUp(attempt, error, 'aborted');
           throw abortError;
         }
+        const disposedError = this.endIfDisposed(attempt, error);
+        if (disposedError) throw disposedError;
         if (this.isPastDeadline(startedAtMs)) {
           this.giveUp(attempt, error, 'deadline');
           throw error;
@@ -160,6 +168,37 @@ export class RetryPolicy extends ComposablePolicy {
         previousDelayMs = plan.delayMs;
       }
     }
+  }
+
+  /**
+   * Ends the retrying: a call sleeping in backoff wakes at once (its timer cleared, its abort
+   * listener removed) and rejects with a {@link PolicyDisposedError} whose `cause` is its last
+   * error; a call whose attempt is running settles with that attempt's outcome, a failure
+   * included, without another attempt; later calls reject with a `PolicyDisposedError`.
+   * `onGiveUp` reports the calls it ended with reason `'disposed'`. Calling it again does
+   * nothing.
+   *
+   * @example
+   * ```ts
+   * const policy = retry({ maxAttempts: Infinity });
+   * onShutdown(() => policy.dispose());
+   * ```
+   */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    for (const sleep of this.sleeps) sleep.wake();
+  }
+
+  /**
+   * @internal
+   * After a backoff delay: when the policy was disposed meanwhile, reports the call as given up
+   * and returns the error to end it with. Shared by the promise and the observable forms.
+   */
+  endIfDisposed(attempts: number, error: unknown): PolicyDisposedError | undefined {
+    if (!this.isDisposed) return undefined;
+    this.giveUp(attempts, error, 'disposed');
+    return new PolicyDisposedError('retry policy', { cause: error });
   }
 
   /**
@@ -209,6 +248,7 @@ export class RetryPolicy extends ComposablePolicy {
     isAborted: boolean,
   ): GiveUpReason | undefined {
     if (isAborted) return 'aborted';
+    if (this.isDisposed) return 'disposed';
     if (!this.waitsOutOpenCircuits && brokenCircuitBehind(error)) return 'broken-circuit';
     if (attempt >= this.maxAttempts) return 'max-attempts';
     let isTransient: boolean;
@@ -225,18 +265,45 @@ export class RetryPolicy extends ComposablePolicy {
   private sleep(delayMs: number, context: ExecutionContext): Promise<void> {
     if (context.isAborted) return rejectLater(abortErrorFrom(context.abortReason));
     return new Promise<void>((resolve, reject) => {
-      const clock = this.clock;
-      const wakeOnAbort: AbortListener = {
-        onAbort(reason) {
-          clock.clearTimeout(timer);
-          reject(abortErrorFrom(reason));
-        },
-      };
-      const timer = clock.setTimeout(() => {
-        context.removeAbortListener(wakeOnAbort);
-        resolve();
-      }, delayMs);
-      context.addAbortListener(wakeOnAbort);
+      new BackoffSleep(this.clock, this.sleeps, context, resolve, reject).start(delayMs);
     });
+  }
+}
+
+/** One call waiting out a backoff delay: woken by its timer or by `dispose()`, ended by an abort. */
+class BackoffSleep implements AbortListener {
+  private timer: ClockTimer | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly sleeps: Set<BackoffSleep>,
+    private readonly context: ExecutionContext,
+    private readonly resolve: () => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  start(delayMs: number): void {
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.wake();
+    }, delayMs);
+    this.sleeps.add(this);
+    this.context.addAbortListener(this);
+  }
+
+  wake(): void {
+    this.stop();
+    this.resolve();
+  }
+
+  onAbort(reason: unknown): void {
+    this.stop();
+    this.reject(abortErrorFrom(reason));
+  }
+
+  private stop(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.context.removeAbortListener(this);
+    this.sleeps.delete(this);
   }
 }

@@ -1,4 +1,4 @@
-import { brand, hasBrand } from '../policy/error-brand';
+import { hasBrand, nameAndBrand } from '../policy/error-brand';
 
 /**
  * Why an orchestrator let go of a saga without finishing it. The saga itself is safe: it stays
@@ -22,12 +22,7 @@ export class SagaAbandonedError extends Error {
   }
 }
 
-Object.defineProperty(SagaAbandonedError.prototype, 'name', {
-  value: 'SagaAbandonedError',
-  writable: true,
-  configurable: true,
-});
-const abandonedBrand = brand(SagaAbandonedError.prototype, 'SagaAbandonedError');
+const abandonedBrand = nameAndBrand(SagaAbandonedError, 'SagaAbandonedError');
 
 export function isSagaAbandonedError(error: unknown): error is SagaAbandonedError {
   return hasBrand(error, abandonedBrand);

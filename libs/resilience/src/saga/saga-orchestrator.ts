@@ -1,31 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type Clock, type ClockTimer, systemClock } from '../clock/clock';
+import { type Clock, systemClock } from '../clock/clock';
 import { type Random, systemRandom } from '../clock/random';
-import { compose } from '../policy/compose';
-import { describeError } from '../policy/describe-error';
-import { EventEmitter } from '../policy/events';
 import { AbortableContext, type PolicyContext } from '../policy/execution-context';
 import { type Policy, runInContext } from '../policy/policy';
 import { positive, positiveInteger } from '../policy/validate-options';
 import { type Backoff, exponential } from '../retry/backoff';
-import { retry, RetryPolicy } from '../retry/retry';
-import { timeout } from '../timeout/timeout';
-import {
-  isSagaAbandonedError,
-  SagaAbandonedError,
-  type SagaAbandonReason,
-} from './saga-abandoned.error';
+import { retry } from '../retry/retry';
+import { isSagaAbandonedError, SagaAbandonedError } from './saga-abandoned.error';
+import { validateDefinition } from './saga-definition';
+import { SagaEmitters } from './saga-events';
+import { keepLease, type SagaLeaseSettings } from './saga-lease-keeper';
+import { SagaRecovery } from './saga-recovery';
+import { SagaStepPolicies, type SagaStepPolicySettings } from './saga-step-policies';
 import { isSagaAlreadyExistsError, isSagaConflictError, type SagaStore } from './saga-store';
+import {
+  afterAction,
+  afterCompensation,
+  nextMove,
+  type SagaChanges,
+  type SagaPhase,
+  startingHistory,
+  type StepOutcome,
+} from './saga-transitions';
 import {
   isTerminalSagaStatus,
   type SagaDefinition,
-  type SagaHistoryEntry,
   type SagaInstance,
-  type SagaStatus,
   type SagaStep,
   type SagaStepContext,
 } from './saga.types';
+
+export { defineSaga } from './saga-definition';
+export type {
+  SagaAbandonedEvent,
+  SagaEndedEvent,
+  SagaLifecycleEvent,
+  SagaResumedEvent,
+  SagaStepAttemptFailedEvent,
+  SagaStepEvent,
+  SagaStepFailedEvent,
+  SagaStepSucceededEvent,
+} from './saga-events';
 
 export interface SagaOrchestratorOptions {
   readonly store: SagaStore;
@@ -49,50 +65,6 @@ export interface SagaOrchestratorOptions {
   readonly generateId?: () => string;
 }
 
-export interface SagaLifecycleEvent {
-  readonly sagaId: string;
-  readonly definitionName: string;
-}
-
-export interface SagaResumedEvent extends SagaLifecycleEvent {
-  readonly status: SagaStatus;
-  readonly currentStep: number;
-}
-
-export interface SagaStepEvent extends SagaLifecycleEvent {
-  readonly step: string;
-  readonly phase: 'action' | 'compensation';
-}
-
-export interface SagaStepSucceededEvent extends SagaStepEvent {
-  readonly attempts: number;
-  readonly durationMs: number;
-}
-
-export interface SagaStepAttemptFailedEvent extends SagaStepEvent {
-  readonly attempt: number;
-  readonly error: unknown;
-}
-
-export interface SagaStepFailedEvent extends SagaStepEvent {
-  readonly attempts: number;
-  readonly error: unknown;
-  readonly durationMs: number;
-}
-
-export interface SagaEndedEvent extends SagaLifecycleEvent {
-  readonly status: SagaStatus;
-  /** From creation to the end, across crashes and takeovers. */
-  readonly durationMs: number;
-  readonly failureReason: string | null;
-}
-
-export interface SagaAbandonedEvent {
-  readonly sagaId: string;
-  readonly reason: SagaAbandonReason;
-  readonly error: SagaAbandonedError;
-}
-
 export interface StartSagaOptions {
   /** The saga id; starting twice with one id runs the saga once. Default: a new UUID. */
   readonly id?: string;
@@ -100,19 +72,13 @@ export interface StartSagaOptions {
 
 interface RegisteredSaga {
   readonly definition: SagaDefinition<object>;
-  /** Index of the pivot step, or the step count when there is none. */
-  readonly pivotIndex: number;
-  readonly policies: Map<SagaStep<object>, { action: Policy; compensation: Policy }>;
+  readonly policies: SagaStepPolicies;
 }
 
 interface SagaRun {
   readonly context: AbortableContext;
   readonly done: Promise<SagaInstance>;
 }
-
-type StepOutcome =
-  | { readonly succeeded: true; readonly patch: object | void; readonly attempts: number }
-  | { readonly succeeded: false; readonly error: unknown; readonly attempts: number };
 
 /**
  * Runs sagas: ordered steps with compensations, persisted through a {@link SagaStore} before
@@ -148,43 +114,33 @@ export class SagaOrchestrator {
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly leaseMs: number;
-  private readonly renewIntervalMs: number;
-  private readonly recoveryBatchSize: number;
-  private readonly forwardBackoff: Backoff;
-  private readonly compensationBackoff: Backoff;
+  private readonly leaseSettings: SagaLeaseSettings;
+  private readonly stepPolicySettings: SagaStepPolicySettings;
   private readonly generateId: () => string;
   private readonly storeWrites: Policy;
   private readonly sagas = new Map<string, RegisteredSaga>();
   private readonly runs = new Map<string, SagaRun>();
-  private recoveryTimer: ClockTimer | undefined;
-  private recovering: Promise<unknown> = Promise.resolve();
+  private readonly recovery: SagaRecovery;
   private isStopped = false;
 
-  private readonly startedEmitter = new EventEmitter<SagaLifecycleEvent>();
-  private readonly resumedEmitter = new EventEmitter<SagaResumedEvent>();
-  private readonly stepSucceededEmitter = new EventEmitter<SagaStepSucceededEvent>();
-  private readonly stepAttemptFailedEmitter = new EventEmitter<SagaStepAttemptFailedEvent>();
-  private readonly stepFailedEmitter = new EventEmitter<SagaStepFailedEvent>();
-  private readonly endedEmitter = new EventEmitter<SagaEndedEvent>();
-  private readonly abandonedEmitter = new EventEmitter<SagaAbandonedEvent>();
-  private readonly recoveryFailedEmitter = new EventEmitter<unknown>();
+  private readonly emitters = new SagaEmitters();
 
   /** A new saga was persisted and starts running. */
-  readonly onSagaStarted = this.startedEmitter.event;
+  readonly onSagaStarted = this.emitters.started.event;
   /** Recovery took a saga over and resumes it. */
-  readonly onSagaResumed = this.resumedEmitter.event;
+  readonly onSagaResumed = this.emitters.resumed.event;
   /** An action or compensation succeeded. */
-  readonly onStepSucceeded = this.stepSucceededEmitter.event;
+  readonly onStepSucceeded = this.emitters.stepSucceeded.event;
   /** One attempt of an action or compensation failed (it may be retried). */
-  readonly onStepAttemptFailed = this.stepAttemptFailedEmitter.event;
+  readonly onStepAttemptFailed = this.emitters.stepAttemptFailed.event;
   /** An action failed for good: the saga compensates (or, past the pivot, fails). */
-  readonly onStepFailed = this.stepFailedEmitter.event;
+  readonly onStepFailed = this.emitters.stepFailed.event;
   /** A saga reached COMPLETED, COMPENSATED or FAILED. */
-  readonly onSagaEnded = this.endedEmitter.event;
+  readonly onSagaEnded = this.emitters.ended.event;
   /** This process let go of a saga before its end; recovery will resume it. */
-  readonly onSagaAbandoned = this.abandonedEmitter.event;
+  readonly onSagaAbandoned = this.emitters.abandoned.event;
   /** A recovery round failed (the store was unreachable, typically); the next round retries. */
-  readonly onRecoveryFailed = this.recoveryFailedEmitter.event;
+  readonly onRecoveryFailed = this.emitters.recoveryFailed.event;
 
   constructor(options: SagaOrchestratorOptions) {
     this.store = options.store;
@@ -192,16 +148,41 @@ export class SagaOrchestrator {
     this.random = options.random ?? systemRandom;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.leaseMs = positive('leaseMs', options.leaseMs ?? 30_000);
-    this.renewIntervalMs = positive('renewIntervalMs', options.renewIntervalMs ?? this.leaseMs / 3);
-    if (this.renewIntervalMs >= this.leaseMs) {
+    const renewIntervalMs = positive(
+      'renewIntervalMs',
+      options.renewIntervalMs ?? this.leaseMs / 3,
+    );
+    if (renewIntervalMs >= this.leaseMs) {
       throw new RangeError(
-        `renewIntervalMs (${this.renewIntervalMs}) must be shorter than leaseMs (${this.leaseMs})`,
+        `renewIntervalMs (${renewIntervalMs}) must be shorter than leaseMs (${this.leaseMs})`,
       );
     }
-    this.recoveryBatchSize = positiveInteger('recoveryBatchSize', options.recoveryBatchSize ?? 20);
-    this.forwardBackoff =
+    this.recovery = new SagaRecovery(
+      {
+        store: this.store,
+        clock: this.clock,
+        owner: this.owner,
+        leaseMs: this.leaseMs,
+        recoveryBatchSize: positiveInteger('recoveryBatchSize', options.recoveryBatchSize ?? 20),
+      },
+      (instance) => this.resume(instance),
+      (error) => this.emitters.recoveryFailed.emit(error),
+    );
+    this.leaseSettings = {
+      store: this.store,
+      clock: this.clock,
+      owner: this.owner,
+      leaseMs: this.leaseMs,
+      renewIntervalMs,
+    };
+    const forwardBackoff: Backoff =
       options.forwardBackoff ?? exponential({ initialDelayMs: 100, maxDelayMs: 30_000 });
-    this.compensationBackoff = options.compensationBackoff ?? this.forwardBackoff;
+    this.stepPolicySettings = {
+      clock: this.clock,
+      random: this.random,
+      forwardBackoff,
+      compensationBackoff: options.compensationBackoff ?? forwardBackoff,
+    };
     this.generateId = options.generateId ?? randomUUID;
     // A store hiccup should not hand the saga to recovery; a conflict must, at once.
     this.storeWrites = retry({
@@ -221,10 +202,10 @@ export class SagaOrchestrator {
       if (registered.definition === definition) return this;
       throw new Error(`Another saga definition named "${definition.name}" is already registered`);
     }
+    const validated = validateDefinition(definition) as SagaDefinition<object>;
     this.sagas.set(definition.name, {
-      definition: validateDefinition(definition) as SagaDefinition<object>,
-      pivotIndex: pivotIndexOf(definition),
-      policies: new Map(),
+      definition: validated,
+      policies: new SagaStepPolicies(validated, this.stepPolicySettings),
     });
     return this;
   }
@@ -247,7 +228,7 @@ export class SagaOrchestrator {
       status: 'RUNNING',
       currentStep: 0,
       data,
-      history: [historyEntry(saga.definition.steps[0], 'action', 'STARTED', nowMs)],
+      history: startingHistory(saga.definition, nowMs),
       owner: this.owner,
       leaseExpiresAt: nowMs + this.leaseMs,
       version: 1,
@@ -261,7 +242,7 @@ export class SagaOrchestrator {
       if (isSagaAlreadyExistsError(error)) return instance.id;
       throw error;
     }
-    this.startedEmitter.emit({ sagaId: instance.id, definitionName: instance.definitionName });
+    this.emitters.started.emit({ sagaId: instance.id, definitionName: instance.definitionName });
     this.launch(instance as SagaInstance, saga);
     return instance.id;
   }
@@ -304,26 +285,14 @@ export class SagaOrchestrator {
    */
   recover(): Promise<string[]> {
     this.throwIfStopped();
-    const round = this.recovering.then(() => this.claimAndResume());
-    this.recovering = round.catch(() => undefined);
-    return round;
+    return this.recovery.recover();
   }
 
   /** Runs {@link recover} now and then every `intervalMs` until {@link stop}. */
   startRecovery(intervalMs: number): void {
     positive('intervalMs', intervalMs);
     this.throwIfStopped();
-    this.stopRecovery();
-    const round = (): void => {
-      this.recover().then(
-        () => this.scheduleRecovery(round, intervalMs),
-        (error: unknown) => {
-          this.recoveryFailedEmitter.emit(error);
-          this.scheduleRecovery(round, intervalMs);
-        },
-      );
-    };
-    this.recoveryTimer = this.clock.setTimeout(round, 0);
+    this.recovery.startInterval(intervalMs);
   }
 
   /**
@@ -332,8 +301,7 @@ export class SagaOrchestrator {
    */
   async stop(): Promise<void> {
     this.isStopped = true;
-    this.stopRecovery();
-    await this.recovering;
+    await this.recovery.stop();
     const runs = [...this.runs.entries()];
     for (const [id, run] of runs) run.context.abort(new SagaAbandonedError(id, 'stopped'));
     await Promise.all(runs.map(([, run]) => run.done.catch(() => undefined)));
@@ -346,40 +314,13 @@ export class SagaOrchestrator {
     }
   }
 
-  private scheduleRecovery(round: () => void, intervalMs: number): void {
-    if (!this.isStopped) this.recoveryTimer = this.clock.setTimeout(round, intervalMs);
-  }
-
-  private stopRecovery(): void {
-    if (this.recoveryTimer !== undefined) this.clock.clearTimeout(this.recoveryTimer);
-    this.recoveryTimer = undefined;
-  }
-
-  private async claimAndResume(): Promise<string[]> {
-    const claimedIds: string[] = [];
-    for (;;) {
-      if (this.isStopped) return claimedIds;
-      const claimed = await this.store.claimExpired(
-        this.owner,
-        this.clock.now(),
-        this.leaseMs,
-        this.recoveryBatchSize,
-      );
-      for (const instance of claimed) {
-        claimedIds.push(instance.id);
-        this.resume(instance);
-      }
-      if (claimed.length < this.recoveryBatchSize) return claimedIds;
-    }
-  }
-
   private resume(instance: SagaInstance): void {
     const saga = this.sagas.get(instance.definitionName);
     if (!saga) {
       this.abandoned(new SagaAbandonedError(instance.id, 'unknown-definition'));
       return;
     }
-    this.resumedEmitter.emit({
+    this.emitters.resumed.emit({
       sagaId: instance.id,
       definitionName: instance.definitionName,
       status: instance.status,
@@ -408,7 +349,7 @@ export class SagaOrchestrator {
   }
 
   private abandoned(error: SagaAbandonedError): SagaAbandonedError {
-    this.abandonedEmitter.emit({ sagaId: error.sagaId, reason: error.reason, error });
+    this.emitters.abandoned.emit({ sagaId: error.sagaId, reason: error.reason, error });
     return error;
   }
 
@@ -418,19 +359,21 @@ export class SagaOrchestrator {
     context: AbortableContext,
   ): Promise<SagaInstance> {
     let current = start;
-    const stopRenewing = this.keepLease(start.id, context, () => current.leaseExpiresAt);
+    const stopRenewing = keepLease(
+      this.leaseSettings,
+      start.id,
+      context,
+      () => current.leaseExpiresAt,
+    );
     try {
       while (!isTerminalSagaStatus(current.status)) {
         throwIfAborted(context);
-        current =
-          current.status === 'RUNNING'
-            ? await this.runAction(current, saga, context)
-            : await this.runCompensation(current, saga, context);
+        current = await this.advance(current, saga, context);
       }
     } finally {
       stopRenewing();
     }
-    this.endedEmitter.emit({
+    this.emitters.ended.emit({
       sagaId: current.id,
       definitionName: current.definitionName,
       status: current.status,
@@ -440,80 +383,27 @@ export class SagaOrchestrator {
     return current;
   }
 
-  private async runAction(
+  /** Runs the saga's next action or compensation and writes where that leaves the saga. */
+  private async advance(
     current: SagaInstance,
     saga: RegisteredSaga,
     context: AbortableContext,
   ): Promise<SagaInstance> {
-    const steps = saga.definition.steps;
-    const index = current.currentStep;
-    const step = steps[index];
-    if (!step) {
-      return this.persist(current, {
-        status: 'FAILED',
-        failureReason: `definition "${current.definitionName}" has no step ${index}`,
-      });
+    const move = nextMove(current, saga.definition);
+    if (move.kind === 'write') return this.persist(current, move.changes);
+    const outcome = await this.attempt(current, saga, move.step, move.phase, context);
+    if (move.phase === 'action') {
+      return this.persist(
+        current,
+        afterAction(current, saga.definition, outcome, this.clock.now()),
+      );
     }
-    const outcome = await this.attempt(current, saga, step, 'action', context);
-    const nowMs = this.clock.now();
-    if (outcome.succeeded) {
-      const data = outcome.patch ? { ...current.data, ...outcome.patch } : current.data;
-      const history = [
-        ...current.history,
-        historyEntry(step, 'action', 'SUCCEEDED', nowMs, outcome.attempts),
-      ];
-      const next = steps[index + 1];
-      if (!next)
-        return this.persist(current, {
-          data,
-          history,
-          status: 'COMPLETED',
-          currentStep: index + 1,
-        });
-      history.push(historyEntry(next, 'action', 'STARTED', nowMs));
-      return this.persist(current, { data, history, currentStep: index + 1 });
-    }
-
-    const history = [
-      ...current.history,
-      historyEntry(step, 'action', 'FAILED', nowMs, outcome.attempts, describeError(outcome.error)),
-    ];
-    const failureReason = `${step.name}: ${describeError(outcome.error)}`;
-    if (index >= saga.pivotIndex)
-      return this.persist(current, { history, status: 'FAILED', failureReason });
-    const undo = previousCompensatable(steps, index - 1);
-    if (undo < 0) return this.persist(current, { history, status: 'COMPENSATED', failureReason });
-    history.push(historyEntry(steps[undo], 'compensation', 'STARTED', nowMs));
-    return this.persist(current, {
-      history,
-      status: 'COMPENSATING',
-      currentStep: undo,
-      failureReason,
-    });
-  }
-
-  private async runCompensation(
-    current: SagaInstance,
-    saga: RegisteredSaga,
-    context: AbortableContext,
-  ): Promise<SagaInstance> {
-    const steps = saga.definition.steps;
-    const index = previousCompensatable(steps, current.currentStep);
-    if (index < 0) return this.persist(current, { status: 'COMPENSATED' });
-    const step = steps[index];
-    const outcome = await this.attempt(current, saga, step, 'compensation', context);
     // Compensations retry every error without limit, so only an abort (thrown above) ends them.
     if (!outcome.succeeded) throw outcome.error;
-    const nowMs = this.clock.now();
-    const history = [
-      ...current.history,
-      historyEntry(step, 'compensation', 'SUCCEEDED', nowMs, outcome.attempts),
-    ];
-    const undo = previousCompensatable(steps, index - 1);
-    if (undo < 0)
-      return this.persist(current, { history, status: 'COMPENSATED', currentStep: index });
-    history.push(historyEntry(steps[undo], 'compensation', 'STARTED', nowMs));
-    return this.persist(current, { history, currentStep: undo });
+    return this.persist(
+      current,
+      afterCompensation(current, saga.definition, outcome.attempts, this.clock.now()),
+    );
   }
 
   /** Runs an action or compensation under its retry and timeout policy. */
@@ -521,10 +411,10 @@ export class SagaOrchestrator {
     current: SagaInstance,
     saga: RegisteredSaga,
     step: SagaStep<object>,
-    phase: 'action' | 'compensation',
+    phase: SagaPhase,
     context: AbortableContext,
   ): Promise<StepOutcome> {
-    const policy = this.policiesOf(saga, step)[phase];
+    const policy: Policy = saga.policies.of(step)[phase];
     const startedAtMs = this.clock.now();
     const event = {
       sagaId: current.id,
@@ -542,14 +432,14 @@ export class SagaOrchestrator {
           : await step.compensate?.(stepContext);
       } catch (error) {
         if (!context.isAborted)
-          this.stepAttemptFailedEmitter.emit({ ...event, attempt: attempts, error });
+          this.emitters.stepAttemptFailed.emit({ ...event, attempt: attempts, error });
         throw error;
       }
     };
     try {
       const patch = await runInContext(policy, run, context);
       throwIfAborted(context);
-      this.stepSucceededEmitter.emit({
+      this.emitters.stepSucceeded.emit({
         ...event,
         attempts,
         durationMs: this.clock.now() - startedAtMs,
@@ -558,7 +448,7 @@ export class SagaOrchestrator {
     } catch (error) {
       // Shutdown or a lost lease says nothing about the step: do not compensate for it.
       throwIfAborted(context);
-      this.stepFailedEmitter.emit({
+      this.emitters.stepFailed.emit({
         ...event,
         attempts,
         error,
@@ -568,51 +458,8 @@ export class SagaOrchestrator {
     }
   }
 
-  private policiesOf(
-    saga: RegisteredSaga,
-    step: SagaStep<object>,
-  ): { action: Policy; compensation: Policy } {
-    let policies = saga.policies.get(step);
-    if (!policies) {
-      const index = saga.definition.steps.indexOf(step);
-      const isForwardOnly = index >= saga.pivotIndex;
-      const perAttempt =
-        step.timeoutMs === undefined ? [] : [timeout(step.timeoutMs, { clock: this.clock })];
-      const shared = { clock: this.clock, random: this.random };
-      // Before the pivot an open circuit fails the step (and the saga compensates at once);
-      // past it, and while compensating, the saga must get through, so it waits the circuit out.
-      const untilSuccess = { waitsOutOpenCircuits: true };
-      const actionRetry = isForwardOnly
-        ? new RetryPolicy(
-            {
-              maxAttempts: Number.POSITIVE_INFINITY,
-              backoff: this.forwardBackoff,
-              ...step.retry,
-              ...shared,
-            },
-            untilSuccess,
-          )
-        : retry({ maxAttempts: 1, ...step.retry, ...shared });
-      const compensationRetry = new RetryPolicy(
-        { maxAttempts: Number.POSITIVE_INFINITY, backoff: this.compensationBackoff, ...shared },
-        untilSuccess,
-      );
-      policies = {
-        action: compose(actionRetry, ...perAttempt),
-        compensation: compose(compensationRetry, ...perAttempt),
-      };
-      saga.policies.set(step, policies);
-    }
-    return policies;
-  }
-
   /** Writes the next state of the saga (renewing the lease with it) and returns it. */
-  private async persist(
-    current: SagaInstance,
-    changes: Partial<
-      Pick<SagaInstance, 'status' | 'currentStep' | 'data' | 'history' | 'failureReason'>
-    >,
-  ): Promise<SagaInstance> {
+  private async persist(current: SagaInstance, changes: SagaChanges): Promise<SagaInstance> {
     const nowMs = this.clock.now();
     const status = changes.status ?? current.status;
     const next: SagaInstance = {
@@ -637,41 +484,6 @@ export class SagaOrchestrator {
     return next;
   }
 
-  /**
-   * Renews the lease while the saga runs. A lost lease aborts the run; so does a lease this
-   * process cannot renew (the store is unreachable) when it would run out before the tick after
-   * next: the run stops a renew interval before another orchestrator may take the saga over, so
-   * the two never overlap (that interval is the margin for clock skew).
-   */
-  private keepLease(
-    id: string,
-    context: AbortableContext,
-    persistedLeaseExpiry: () => number | null,
-  ): () => void {
-    let renewedUntilMs = 0;
-    let timer: ClockTimer | undefined;
-    const renew = (): void => {
-      timer = this.clock.setTimeout(renew, this.renewIntervalMs);
-      const requestedAtMs = this.clock.now();
-      this.store.renew(id, this.owner, requestedAtMs + this.leaseMs).then(
-        () => {
-          renewedUntilMs = Math.max(renewedUntilMs, requestedAtMs + this.leaseMs);
-        },
-        (error: unknown) => {
-          const leaseEndsAtMs = Math.max(renewedUntilMs, persistedLeaseExpiry() ?? 0);
-          const nextTickMs = this.clock.now() + this.renewIntervalMs;
-          if (isSagaConflictError(error) || leaseEndsAtMs - nextTickMs <= this.renewIntervalMs) {
-            context.abort(new SagaAbandonedError(id, 'lease-lost', { cause: error }));
-          }
-        },
-      );
-    };
-    timer = this.clock.setTimeout(renew, this.renewIntervalMs);
-    return () => {
-      if (timer !== undefined) this.clock.clearTimeout(timer);
-    };
-  }
-
   private resolve(definition: SagaDefinition<object> | string): RegisteredSaga {
     if (typeof definition !== 'string') this.register(definition);
     const name = typeof definition === 'string' ? definition : definition.name;
@@ -685,79 +497,10 @@ export class SagaOrchestrator {
   }
 }
 
-/**
- * Checks a saga definition and returns it, typed. Definitions are checked again on `register`;
- * calling this at module load reports mistakes before anything runs.
- *
- * @example
- * ```ts
- * export const placeOrder = defineSaga<PlaceOrderData>({ name: 'place-order', steps: [...] });
- * ```
- */
-export function defineSaga<TData extends object>(
-  definition: SagaDefinition<TData>,
-): SagaDefinition<TData> {
-  return validateDefinition(definition);
-}
-
-function validateDefinition<TData extends object>(
-  definition: SagaDefinition<TData>,
-): SagaDefinition<TData> {
-  if (!definition.name) throw new Error('A saga definition needs a name');
-  if (definition.steps.length === 0) throw new Error(`Saga "${definition.name}" has no steps`);
-  const names = new Set<string>();
-  for (const step of definition.steps) {
-    if (names.has(step.name))
-      throw new Error(`Saga "${definition.name}" has two steps named "${step.name}"`);
-    names.add(step.name);
-    if (step.pivot && step.compensate) {
-      throw new Error(
-        `Step "${step.name}" of saga "${definition.name}" is the pivot: it cannot have a compensation`,
-      );
-    }
-  }
-  const pivots = definition.steps.filter((step) => step.pivot);
-  if (pivots.length > 1) throw new Error(`Saga "${definition.name}" has more than one pivot step`);
-  const pivotIndex = pivotIndexOf(definition);
-  const undoable = definition.steps.findIndex(
-    (step, index) => index > pivotIndex && step.compensate,
-  );
-  if (undoable >= 0) {
-    throw new Error(
-      `Step "${definition.steps[undoable].name}" of saga "${definition.name}" comes after the pivot: it is never compensated, so it cannot have a compensation`,
-    );
-  }
-  return definition;
-}
-
-function pivotIndexOf(definition: SagaDefinition<object>): number {
-  const index = definition.steps.findIndex((step) => step.pivot);
-  return index < 0 ? definition.steps.length : index;
-}
-
-/** The completed step at or before `index` that has a compensation, or -1. */
-function previousCompensatable(steps: readonly SagaStep<object>[], index: number): number {
-  for (let candidate = index; candidate >= 0; candidate--) {
-    if (steps[candidate].compensate) return candidate;
-  }
-  return -1;
-}
-
-function historyEntry(
-  step: SagaStep<object>,
-  phase: SagaHistoryEntry['phase'],
-  outcome: SagaHistoryEntry['outcome'],
-  at: number,
-  attempts: number | null = null,
-  error: string | null = null,
-): SagaHistoryEntry {
-  return { step: step.name, phase, outcome, attempts, error, at };
-}
-
 function stepContextFor(
   instance: SagaInstance,
   step: SagaStep<object>,
-  phase: 'action' | 'compensation',
+  phase: SagaPhase,
   policyContext: PolicyContext,
   attempt: number,
 ): SagaStepContext<object> {

@@ -1,4 +1,4 @@
-import { brand, hasBrand } from '../policy/error-brand';
+import { hasBrand, nameAndBrand } from '../policy/error-brand';
 import type { SagaInstance } from './saga.types';
 
 /**
@@ -73,18 +73,8 @@ export class SagaAlreadyExistsError extends Error {
   }
 }
 
-for (const [errorClass, name] of [
-  [SagaConflictError, 'SagaConflictError'],
-  [SagaAlreadyExistsError, 'SagaAlreadyExistsError'],
-] as const) {
-  Object.defineProperty(errorClass.prototype, 'name', {
-    value: name,
-    writable: true,
-    configurable: true,
-  });
-}
-const conflictBrand = brand(SagaConflictError.prototype, 'SagaConflictError');
-const alreadyExistsBrand = brand(SagaAlreadyExistsError.prototype, 'SagaAlreadyExistsError');
+const conflictBrand = nameAndBrand(SagaConflictError, 'SagaConflictError');
+const alreadyExistsBrand = nameAndBrand(SagaAlreadyExistsError, 'SagaAlreadyExistsError');
 
 export function isSagaConflictError(error: unknown): error is SagaConflictError {
   return hasBrand(error, conflictBrand);

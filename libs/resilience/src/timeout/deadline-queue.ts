@@ -13,19 +13,28 @@ export interface DeadlineEntry {
  * The pending deadlines of one timeout policy. Every entry gets the same duration, so entries
  * arrive in deadline order and a linked list stays sorted; one clock timer serves the whole
  * queue. A timer per call (set and cleared every time) would cost more than all the rest of the
- * timeout policy. The timer is unreferenced while the queue is empty, so an idle policy never
- * keeps the process alive.
+ * timeout policy.
+ *
+ * The timer exists only while entries are queued: it is cleared when the last one leaves, so an
+ * idle policy holds no timer at all. Arming it is deferred to the next tick: no timer can fire
+ * before the current run of microtasks ends, so a call that settles within it (a cache hit, a
+ * fast-failing downstream) never costs a timer, and a burst of such calls costs one check.
  */
 export class DeadlineQueue<E extends DeadlineEntry> {
   private head: E | undefined;
   private tail: E | undefined;
   private timer: ClockTimer | undefined;
-  private isTimerReferenced = false;
+  private isArmingScheduled = false;
 
   constructor(
     private readonly clock: Clock,
     private readonly onExpired: (entry: E) => void,
   ) {}
+
+  /** The entry with the earliest deadline. */
+  get first(): E | undefined {
+    return this.head;
+  }
 
   push(entry: E, deadlineMs: number): void {
     entry.deadlineMs = deadlineMs;
@@ -35,10 +44,9 @@ export class DeadlineQueue<E extends DeadlineEntry> {
     if (this.tail) this.tail.nextEntry = entry;
     else this.head = entry;
     this.tail = entry;
-    if (!this.timer) this.arm(deadlineMs - this.clock.now());
-    else if (!this.isTimerReferenced) {
-      this.timer.ref();
-      this.isTimerReferenced = true;
+    if (this.timer === undefined && !this.isArmingScheduled) {
+      this.isArmingScheduled = true;
+      process.nextTick(this.armIfQueued);
     }
   }
 
@@ -51,15 +59,19 @@ export class DeadlineQueue<E extends DeadlineEntry> {
     if (nextEntry) nextEntry.previousEntry = previousEntry;
     else this.tail = previousEntry as E | undefined;
     entry.previousEntry = entry.nextEntry = undefined;
-    if (!this.head && this.timer && this.isTimerReferenced) {
-      this.timer.unref();
-      this.isTimerReferenced = false;
+    if (!this.head && this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
     }
   }
 
+  private readonly armIfQueued = (): void => {
+    this.isArmingScheduled = false;
+    if (this.head && this.timer === undefined) this.arm(this.head.deadlineMs - this.clock.now());
+  };
+
   private arm(delayMs: number): void {
     this.timer = this.clock.setTimeout(this.fire, Math.max(0, delayMs));
-    this.isTimerReferenced = true;
   }
 
   private readonly fire = (): void => {

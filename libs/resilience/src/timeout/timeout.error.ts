@@ -1,4 +1,4 @@
-import { brand, hasBrand } from '../policy/error-brand';
+import { hasBrand, nameAndBrand } from '../policy/error-brand';
 
 /**
  * Thrown by a timeout policy when the call did not finish within `timeoutMs`. The call's signal
@@ -18,12 +18,7 @@ export class TimeoutError extends Error {
   }
 }
 
-Object.defineProperty(TimeoutError.prototype, 'name', {
-  value: 'TimeoutError',
-  writable: true,
-  configurable: true,
-});
-const timeoutBrand = brand(TimeoutError.prototype, 'TimeoutError');
+const timeoutBrand = nameAndBrand(TimeoutError, 'TimeoutError');
 
 /** True when `error` is a {@link TimeoutError}. */
 export function isTimeoutError(error: unknown): error is TimeoutError {

@@ -1,5 +1,7 @@
+import { getEventListeners } from 'node:events';
 import { FakeClock } from '../clock/fake-clock';
 import type { PolicyContext } from '../policy/execution-context';
+import { isPolicyDisposedError } from '../policy/policy-disposed.error';
 import { isTimeoutError, TimeoutError } from './timeout.error';
 import { timeout, TimeoutPolicy } from './timeout';
 
@@ -14,6 +16,20 @@ function capture<T>(promise: Promise<T>): {
     (error: unknown) => Object.assign(outcome, { error, settled: true }),
   );
   return { outcome };
+}
+
+/** Runs a call that never settles under `sut`, keeping the signal the call was given. */
+function captureHanging(sut: TimeoutPolicy): ReturnType<typeof capture<never>> & {
+  readonly call: { signal?: AbortSignal };
+} {
+  const call: { signal?: AbortSignal } = {};
+  const { outcome } = capture(
+    sut.execute((context) => {
+      call.signal = context.signal;
+      return never();
+    }),
+  );
+  return { outcome, call };
 }
 
 describe(TimeoutPolicy.name, () => {
@@ -52,19 +68,12 @@ describe(TimeoutPolicy.name, () => {
   });
 
   it('aborts the signal of the timed-out call with the TimeoutError as reason', async () => {
-    const sut = timeout(1_000, { clock });
-    let signal: AbortSignal | undefined;
-    const { outcome } = capture(
-      sut.execute((context) => {
-        signal = context.signal;
-        return never();
-      }),
-    );
+    const { outcome, call } = captureHanging(timeout(1_000, { clock }));
 
     await clock.advanceBy(1_000);
 
-    expect(signal?.aborted).toBe(true);
-    expect(signal?.reason).toBe(outcome.error);
+    expect(call.signal?.aborted).toBe(true);
+    expect(call.signal?.reason).toBe(outcome.error);
   });
 
   it('gives a late reader of the signal an already aborted signal', async () => {
@@ -141,29 +150,129 @@ describe(TimeoutPolicy.name, () => {
     expect(second.outcome.error).toBeInstanceOf(TimeoutError);
   });
 
-  it('leaves its timer unreferenced once no call is pending, so it never holds the process', async () => {
-    const timers: { ref: jest.Mock; unref: jest.Mock }[] = [];
-    const spyClock = {
-      now: () => clock.now(),
-      setTimeout: (callback: () => void, delayMs: number) => {
-        const timer = {
-          ref: jest.fn(),
-          unref: jest.fn(),
-          inner: clock.setTimeout(callback, delayMs),
-        };
-        timers.push(timer);
-        return timer;
-      },
-      clearTimeout: jest.fn(),
-    };
-    const sut = timeout(1_000, { clock: spyClock });
+  it('holds no timer once a fast call has succeeded', async () => {
+    const sut = timeout(5_000, { clock });
 
-    await sut.execute(async () => 'first');
-    await sut.execute(async () => 'second');
+    await sut.execute(() => 42);
+    await clock.settle();
 
-    expect(timers).toHaveLength(1);
-    expect(timers[0].unref).toHaveBeenCalledTimes(2);
-    expect(timers[0].ref).toHaveBeenCalledTimes(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('arms no timer for calls that settle before the next tick', async () => {
+    const sut = timeout(5_000, { clock });
+    const setTimeout = jest.spyOn(clock, 'setTimeout');
+
+    for (let call = 0; call < 3; call++) await sut.execute(async () => call);
+    await clock.settle();
+
+    expect(setTimeout).not.toHaveBeenCalled();
+  });
+
+  it('clears its timer when the last pending call ends', async () => {
+    const sut = timeout(5_000, { clock });
+    const finishers: (() => void)[] = [];
+    const pending = [1, 2].map(() =>
+      sut.execute(() => new Promise<void>((resolve) => finishers.push(resolve))),
+    );
+    await clock.advanceBy(1_000);
+    const timersWhilePending = clock.pendingTimers;
+
+    finishers.forEach((finish) => finish());
+    await Promise.all(pending);
+
+    expect(timersWhilePending).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('still times out a later call after its timer was cleared', async () => {
+    const sut = timeout(1_000, { clock });
+    let finishFirst!: () => void;
+    const first = sut.execute(() => new Promise<void>((resolve) => (finishFirst = resolve)));
+    await clock.advanceBy(500);
+    finishFirst();
+    await first;
+    const second = capture(sut.execute(never));
+
+    await clock.advanceBy(999);
+    const settledEarly = second.outcome.settled;
+    await clock.advanceBy(1);
+
+    expect(settledEarly).toBe(false);
+    expect(second.outcome.error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("times out on the system clock under Jest's modern fake timers, which fake nextTick too", async () => {
+    jest.useFakeTimers();
+    try {
+      const sut = timeout(1_000);
+      const outcome = sut.execute(never).catch((error: unknown) => error);
+
+      jest.advanceTimersByTime(1_000);
+
+      await expect(outcome).resolves.toBeInstanceOf(TimeoutError);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  describe('dispose', () => {
+    it('rejects a pending call with a PolicyDisposedError and aborts its signal', async () => {
+      const sut = timeout(1_000, { clock });
+      const { outcome, call } = captureHanging(sut);
+      await clock.advanceBy(10);
+
+      sut.dispose();
+      await clock.settle();
+
+      expect(isPolicyDisposedError(outcome.error)).toBe(true);
+      expect(call.signal?.reason).toBe(outcome.error);
+    });
+
+    it('clears its timer', async () => {
+      const sut = timeout(1_000, { clock });
+      capture(sut.execute(never));
+      await clock.advanceBy(10);
+
+      sut.dispose();
+
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it('rejects later calls without running them', async () => {
+      const sut = timeout(1_000, { clock });
+      const call = jest.fn(async () => 42);
+      sut.dispose();
+
+      await expect(sut.execute(call)).rejects.toThrow('The timeout policy was disposed');
+      expect(call).not.toHaveBeenCalled();
+    });
+
+    it("stops listening to the caller's signal", async () => {
+      const sut = timeout(1_000, { clock });
+      const caller = new AbortController();
+      capture(sut.execute(never, caller.signal));
+      const listenersWhilePending = getEventListeners(caller.signal, 'abort').length;
+
+      sut.dispose();
+
+      expect(listenersWhilePending).toBe(1);
+      expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    });
+
+    it('does nothing when called again', async () => {
+      const sut = timeout(1_000, { clock });
+      const { outcome } = capture(sut.execute(never));
+      sut.dispose();
+      await clock.settle();
+      const firstError = outcome.error;
+
+      sut.dispose();
+      await clock.settle();
+
+      expect(outcome.error).toBe(firstError);
+      expect(clock.pendingTimers).toBe(0);
+    });
   });
 
   it('links the call signal to the caller signal and rejects promptly with its reason', async () => {

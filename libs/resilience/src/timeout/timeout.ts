@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock/clock';
-import { EventEmitter } from '../policy/events';
+import { type Disposable, EventEmitter } from '../policy/events';
 import {
   AbortableContext,
   abortErrorFrom,
@@ -12,6 +12,7 @@ import {
   proceed,
   rejectLater,
 } from '../policy/policy';
+import { PolicyDisposedError } from '../policy/policy-disposed.error';
 import { positive } from '../policy/validate-options';
 import { type DeadlineEntry, DeadlineQueue } from './deadline-queue';
 import { TimeoutError } from './timeout.error';
@@ -32,6 +33,9 @@ export interface TimeoutEvent {
  * call (and the policy rejects promptly with the caller's reason), but one call timing out never
  * touches another call's signal. The child signal is created only if the call reads `signal`.
  *
+ * The policy holds one timer while calls are pending and none once the last one ends.
+ * `dispose()` releases it for good (see {@link TimeoutPolicy.dispose}).
+ *
  * @example
  * ```ts
  * const perAttempt = timeout(2_000);
@@ -43,11 +47,12 @@ export function timeout(timeoutMs: number, options: TimeoutOptions = {}): Timeou
 }
 
 /** See {@link timeout}. */
-export class TimeoutPolicy extends ComposablePolicy {
+export class TimeoutPolicy extends ComposablePolicy implements Disposable {
   readonly timeoutMs: number;
   private readonly clock: Clock;
   private readonly queue: DeadlineQueue<TimeoutCall>;
   private readonly timeoutEmitter = new EventEmitter<TimeoutEvent>();
+  private isDisposed = false;
 
   /** Every call that timed out. */
   readonly onTimeout = this.timeoutEmitter.event;
@@ -67,6 +72,7 @@ export class TimeoutPolicy extends ComposablePolicy {
     index: number,
   ): Promise<T> {
     if (parent.isAborted) return rejectLater(abortErrorFrom(parent.abortReason));
+    if (this.isDisposed) return rejectLater(new PolicyDisposedError('timeout policy'));
     const call = new TimeoutCall(parent, this.queue);
     const settled = new Promise<T>((resolve, reject) => {
       call.resolve = resolve as (value: unknown) => void;
@@ -85,11 +91,28 @@ export class TimeoutPolicy extends ComposablePolicy {
     return settled;
   }
 
+  /**
+   * Releases the policy: clears its timer, aborts every pending call's signal and rejects the
+   * call with a {@link PolicyDisposedError}, and rejects every later call with one. Calling it
+   * again does nothing.
+   *
+   * @example
+   * ```ts
+   * const perAttempt = timeout(2_000);
+   * onShutdown(() => perAttempt.dispose());
+   * ```
+   */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    for (let call = this.queue.first; call; call = this.queue.first) {
+      this.queue.remove(call);
+      call.giveUp(new PolicyDisposedError('timeout policy'));
+    }
+  }
+
   private expire(call: TimeoutCall): void {
-    if (!call.finish()) return;
-    const error = new TimeoutError(this.timeoutMs);
-    call.abort(error);
-    call.reject(error);
+    if (!call.giveUp(new TimeoutError(this.timeoutMs))) return;
     if (this.timeoutEmitter.hasListeners) this.timeoutEmitter.emit({ timeoutMs: this.timeoutMs });
   }
 }
@@ -116,6 +139,14 @@ class TimeoutCall extends AbortableContext implements DeadlineEntry {
     if (!this.finish()) return;
     this.abort(reason);
     this.reject(abortErrorFrom(reason));
+  }
+
+  /** Stops waiting for the call: aborts its signal and rejects it; false if it had settled. */
+  giveUp(error: unknown): boolean {
+    if (!this.finish()) return false;
+    this.abort(error);
+    this.reject(error);
+    return true;
   }
 
   /** Marks the call settled (first caller wins) and unlinks it; false if it already was. */
