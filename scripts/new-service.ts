@@ -370,7 +370,7 @@ ${portField}
 
   if (isPostgres) {
     files[`${app}/src/database/${kebab}-data-source.ts`] =
-      `import { SafeTypeOrmLogger } from '@shop/platform';
+      `import { SafeTypeOrmLogger, postgresDeadlines } from '@shop/platform';
 import { DataSourceOptions } from 'typeorm';
 ${importLine([`${camel}Migrations`], './migrations')}
 
@@ -387,6 +387,7 @@ export function ${camel}DataSourceOptions(url: string): DataSourceOptions {
     logger: new SafeTypeOrmLogger(),
     logging: ['error', 'warn', 'migration'],
     maxQueryExecutionTime: 1_000,
+    ...postgresDeadlines,
   };
 }
 `;

@@ -1,4 +1,4 @@
-import { SafeTypeOrmLogger } from '@shop/platform';
+import { SafeTypeOrmLogger, postgresDeadlines } from '@shop/platform';
 import { DataSourceOptions } from 'typeorm';
 import { PaymentEventEntity } from '../events/payment-event.entity';
 import { InvoiceEntity } from '../invoices/invoice.entity';
@@ -17,5 +17,6 @@ export function paymentsDataSourceOptions(url: string): DataSourceOptions {
     logger: new SafeTypeOrmLogger(),
     logging: ['error', 'warn', 'migration'],
     maxQueryExecutionTime: 1_000,
+    ...postgresDeadlines,
   };
 }

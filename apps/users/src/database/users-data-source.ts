@@ -1,4 +1,4 @@
-import { SafeTypeOrmLogger } from '@shop/platform';
+import { SafeTypeOrmLogger, postgresDeadlines } from '@shop/platform';
 import { DataSourceOptions } from 'typeorm';
 import { UserEntity } from '../users/user.entity';
 import { usersMigrations } from './migrations';
@@ -15,5 +15,6 @@ export function usersDataSourceOptions(url: string): DataSourceOptions {
     logger: new SafeTypeOrmLogger(),
     logging: ['error', 'warn', 'migration'],
     maxQueryExecutionTime: 1_000,
+    ...postgresDeadlines,
   };
 }
