@@ -115,3 +115,22 @@ key: {{ $database.existingSecretKey }}
 {{- $app := index .root.Values.apps .app -}}
 {{- if and (eq $app.kind "gateway") $app.autoscaling.enabled -}}true{{- end -}}
 {{- end -}}
+
+{{/*
+  An app's ConfigMap data: the shared variables, its own, its port, the name of its
+  database where the app reads it from a variable, and the first admin's email.
+*/}}
+{{- define "shop.configData" -}}
+{{- $app := index .root.Values.apps .app -}}
+{{- $data := merge (dict) ($app.config | default dict) .root.Values.config -}}
+{{- $_ := set $data $app.portVariable ($app.port | toString) -}}
+{{- if and $app.database $app.database.nameVariable -}}
+{{- $_ := set $data $app.database.nameVariable $app.database.name -}}
+{{- end -}}
+{{- if and $app.createsAdmin .root.Values.admin.email -}}
+{{- $_ := set $data "ADMIN_EMAIL" .root.Values.admin.email -}}
+{{- end -}}
+{{- range $key, $value := $data }}
+{{ $key }}: {{ $value | toString | quote }}
+{{- end -}}
+{{- end -}}
