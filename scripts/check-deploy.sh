@@ -12,13 +12,15 @@
 #      JWT_SECRET).
 #
 # The tools and schemas are built once from the Go module proxy into .cache/deploy-check
-# (git-ignored): about 10-15 minutes cold on two cores, seconds afterwards. Needs Go >= 1.25.
+# (git-ignored): about 10-15 minutes cold on two cores, seconds afterwards. Needs Go >= 1.26.8.
 # Exits non-zero on any failure; the last line is a summary.
 set -euo pipefail
 
 readonly HELM_VERSION=v4.3.2
 readonly KUBECONFORM_VERSION=v0.8.0
 readonly COMPOSE_VERSION=v5.6.0
+# The newest `go` directive among the tools' modules (compose's).
+readonly MIN_GO_VERSION=1.26.8
 # The Kubernetes API the manifests are checked against: k8s.io/api v0.35 is Kubernetes 1.35.
 # deploy/check/schemagen/go.mod pins it and the kube-openapi (openapi-gen) that goes with it.
 readonly KEDA_MODULE=github.com/kedacore/keda/v2@v2.20.2
@@ -51,13 +53,13 @@ find_go() {
   elif [[ -x /usr/local/go/bin/go ]]; then
     GO=/usr/local/go/bin/go
   else
-    die "Go is not installed: install Go >= 1.25 (the deploy check builds helm, kubeconform, docker compose and its schemas from the Go module proxy)."
+    die "Go is not installed: install Go >= $MIN_GO_VERSION (the deploy check builds helm, kubeconform, docker compose and its schemas from the Go module proxy)."
   fi
   local version
   version="$("$GO" env GOVERSION)"
-  [[ $version =~ ^go1\.([0-9]+) ]] && ((BASH_REMATCH[1] >= 25)) \
-    || die "Go $version is too old: install Go >= 1.25 (helm $HELM_VERSION and k8s.io/api v0.35 need it)."
-  # A toolchain download is no part of this check; the versions above build with Go 1.25+.
+  [[ "$(printf '%s\n' "go$MIN_GO_VERSION" "$version" | sort -V | head -n 1)" == "go$MIN_GO_VERSION" ]] \
+    || die "Go ${version#go} is too old: install Go >= $MIN_GO_VERSION (docker compose $COMPOSE_VERSION needs it)."
+  # No toolchain download behind our back: the tools build with the Go that is installed.
   export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 }
 
