@@ -2,7 +2,8 @@
 # Checks the deployment assets with the real tools, offline (docs/deploy.md, "Checked by real
 # tools"):
 #   1. helm lint --strict, then helm template of deploy/helm/shop-platform with each values
-#      file in deploy/check/values/; rendering without the secrets must fail.
+#      file in deploy/check/values/; rendering without a secret, or with a misspelled value
+#      (values.schema.json), must fail.
 #   2. kubeconform -strict on every rendered object, against schemas generated here (no
 #      download at run time): Kubernetes from the Go module k8s.io/api via openapi-gen, plus
 #      the CRDs of KEDA, the RabbitMQ Cluster Operator, CloudNativePG, the MongoDB Community
@@ -204,6 +205,9 @@ check_required_secrets() {
     "$HELM" template shop "$CHART" --set secrets.jwtSecret=check-only-placeholder-not-a-secret-0123456789
   expect_refusal "helm template with a short secrets.jwtSecret" "at least 32 characters" \
     "$HELM" template shop "$CHART" -f "$CHECK_DIR/values/operators.yaml" --set secrets.jwtSecret=short
+  # values.schema.json: a misspelled value is an error, not silently ignored.
+  expect_refusal "helm template with a misspelled value" "additional properties 'autoscalling' not allowed" \
+    "$HELM" template shop "$CHART" -f "$CHECK_DIR/values/operators.yaml" --set apps.gateway.autoscalling.enabled=false
 }
 
 # Each invalid manifest states, in a "# expect: ..." line, the words kubeconform must report.
