@@ -32,6 +32,10 @@ export ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin-password-for-development}"
 GATEWAY_PORT="${GATEWAY_PORT:-3000}"
 export GATEWAY_PORT
 
+# A queue left by an earlier run with another type (classic before quorum became the default)
+# would stop each service, and the supervisor would restart it in a loop: say it once, here.
+node -r @swc-node/register scripts/migrate-queues.ts --check || exit 1
+
 announce_when_ready() {
   local deadline=$((SECONDS + 90))
   while ((SECONDS < deadline)); do

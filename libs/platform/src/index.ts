@@ -14,7 +14,7 @@ export * from './logging/logging.module';
 export * from './metrics/metrics';
 export * from './metrics/metrics.interceptor';
 export * from './metrics/metrics.module';
-export * from './messaging/dead-letter-queue';
+export * from './messaging/queue-declarations';
 export * from './messaging/domain-events';
 export * from './messaging/outbox-relay';
 export * from './messaging/message-drain';
