@@ -212,7 +212,7 @@ const adminPassword = process.env.ADMIN_PASSWORD ?? 'admin-password-for-developm
 /** Log lines of a self-hosted platform's apps: counted, never kept (the harness keeps all). */
 const appLogs = { infoLines: 0, errors: [] as string[] };
 function trimAppLogs(platform: ProcessPlatform): void {
-  for (const app of platform.apps.values()) {
+  for (const app of platform.processes) {
     for (const line of app.lines) {
       if (line.level === 30) appLogs.infoLines += 1;
       else if (line.level >= 50 && appLogs.errors.length < 5)

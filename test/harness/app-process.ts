@@ -104,6 +104,11 @@ export class AppProcess {
     return started;
   }
 
+  /** Saga owners and logs name the process by its pid. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.httpPort}`;
   }

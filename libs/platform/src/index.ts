@@ -3,6 +3,7 @@ export * from './config/base.env';
 export * from './config/env.module';
 export * from './config/load-env';
 export * from './context/correlation';
+export * from './database/migrated-data-source';
 export * from './database/safe-typeorm.logger';
 export * from './errors/domain.error';
 export * from './errors/remote.error';
