@@ -86,13 +86,17 @@ export class ProcessPlatform {
     return first;
   }
 
-  /** Stops one process of an app; the others keep serving. */
-  async stopReplica(replica: AppProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    await replica.stop(signal);
+  /** Stops one process of an app, the others keep serving; answers its exit code. */
+  async stopReplica(
+    replica: AppProcess,
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<number | null> {
+    const exitCode = await replica.stop(signal);
     this.running.set(
       replica.app,
       this.replicas(replica.app).filter((running) => running !== replica),
     );
+    return exitCode;
   }
 
   async stop(): Promise<void> {
