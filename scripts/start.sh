@@ -43,6 +43,10 @@ for port_variable in GATEWAY_PORT USERS_HTTP_PORT ORDERS_HTTP_PORT PAYMENTS_HTTP
   fi
 done
 
+# A queue left by an earlier run with another type (classic before quorum became the default)
+# would stop each service, and the supervisor would restart it in a loop: say it once, here.
+node -r @swc-node/register scripts/migrate-queues.ts --check || exit 1
+
 announce_when_ready() {
   local deadline=$((SECONDS + 90))
   while ((SECONDS < deadline)); do
@@ -56,14 +60,41 @@ announce_when_ready() {
 }
 announce_when_ready &
 
-# exec: in the background subshell below, so that $! is concurrently itself. Each app runs
-# under scripts/supervise.sh, which restarts it when it crashes; the others keep serving.
+# Processes per app: REPLICAS for every app (default 1), <APP>_REPLICAS for one (e.g.
+# ORDERS_REPLICAS=2). Replicas of a service compete for its one queue; replica k (from 0)
+# listens on the app's HTTP port + 100·k (users 3001, 3101, ...), since consecutive ports would
+# collide with the next app's. Each runs under scripts/supervise.sh, which restarts it when it
+# crashes; the others keep serving.
+replicas_of() {
+  local per_app="${1^^}_REPLICAS"
+  local count="${!per_app:-${REPLICAS:-1}}"
+  if [[ ! $count =~ ^[1-9][0-9]?$ ]]; then
+    log "$per_app (or REPLICAS) must be a number of processes from 1 to 99, not '$count'"
+    exit 1
+  fi
+  printf '%s' "$count"
+}
+declare -A port_variable=([gateway]=GATEWAY_PORT [users]=USERS_HTTP_PORT [orders]=ORDERS_HTTP_PORT [payments]=PAYMENTS_HTTP_PORT)
+declare -A default_port=([gateway]=3000 [users]=3001 [orders]=3002 [payments]=3003)
+declare -A colour=([gateway]=cyan [users]=green [orders]=magenta [payments]=yellow)
+names=() colours=() commands=()
+for app in gateway users orders payments; do
+  count="$(replicas_of "$app")"
+  variable="${port_variable[$app]}"
+  base_port="${!variable:-${default_port[$app]}}"
+  for ((k = 0; k < count; k++)); do
+    name=$app
+    ((count > 1)) && name="$app-$((k + 1))"
+    names+=("$name") colours+=("${colour[$app]}")
+    commands+=("$variable=$((base_port + 100 * k)) scripts/supervise.sh $name node -r @swc-node/register apps/$app/src/main.ts")
+  done
+done
+names_list="$(IFS=,; printf '%s' "${names[*]}")"
+colours_list="$(IFS=,; printf '%s' "${colours[*]}")"
+
+# exec: in the background subshell below, so that $! is concurrently itself.
 run_apps() {
-  exec ./node_modules/.bin/concurrently --names gateway,users,orders,payments --prefix-colors cyan,green,magenta,yellow \
-    "scripts/supervise.sh gateway node -r @swc-node/register apps/gateway/src/main.ts" \
-    "scripts/supervise.sh users node -r @swc-node/register apps/users/src/main.ts" \
-    "scripts/supervise.sh orders node -r @swc-node/register apps/orders/src/main.ts" \
-    "scripts/supervise.sh payments node -r @swc-node/register apps/payments/src/main.ts"
+  exec ./node_modules/.bin/concurrently --names "$names_list" --prefix-colors "$colours_list" "${commands[@]}"
 }
 
 # In the background with a forwarding trap: a SIGTERM to this script (a process manager, a

@@ -185,6 +185,16 @@ describe('Configuration', () => {
       { MONGO_URL: 'http://example' },
       'Invalid environment: MONGO_URL must be a mongodb:// URL.',
     ],
+    [
+      'payments',
+      { RMQ_QUEUE_TYPE: 'mirrored' },
+      'Invalid environment: RMQ_QUEUE_TYPE must be quorum or classic.',
+    ],
+    [
+      'users',
+      { RMQ_DELIVERY_LIMIT: '0' },
+      'Invalid environment: RMQ_DELIVERY_LIMIT must be a whole number of redeliveries from 1 to 1000.',
+    ],
   ])('stops %s at once with one sentence for %j', (app, variables, sentence) => {
     const result = spawnSync(
       process.execPath,

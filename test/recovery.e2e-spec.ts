@@ -1,7 +1,11 @@
 import { MongoClient } from 'mongodb';
 import { ProcessPlatform } from './harness/process-platform';
 import { ShopApi } from './harness/shop-api';
-import { checkShopInvariants, healthyShop } from './harness/shop-invariants';
+import {
+  checkSettledShopInvariants,
+  checkShopInvariants,
+  healthyShop,
+} from './harness/shop-invariants';
 import { eventually } from './harness/eventually';
 import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
@@ -71,14 +75,7 @@ describe('Recovering from crashes and outages', () => {
         .map((response) => customer.finalOrder(response.body.id, 60_000)),
     );
     // Orders whose request died with the process may exist too: the sweeper finishes them.
-    const report = await eventually(
-      async () => {
-        const current = await checkShopInvariants(platform.environment);
-        return current.pending.length === 0 ? current : undefined;
-      },
-      30_000,
-      'every order to settle',
-    );
+    const report = await checkSettledShopInvariants(platform.environment, 30_000);
     // A saga may be taken over more than once (a lease lost under load): count distinct ones.
     const takenOver = new Set(
       restarted.lines.flatMap(

@@ -13,7 +13,8 @@
  * --rounds=<n> (default 2), --concurrency=16,64, --orders=<n> (default 200),
  * --saga-concurrency=<n> (default 16), --paced=<s> (default 10), --poll=<ms> (default 100),
  * --only=get,list,const,amqp,saga (default all), --out=<file> (default bench/platform/results.md),
- * --log-level=<LOG_LEVEL of a self-hosted platform's apps> (default warn).
+ * --log-level=<LOG_LEVEL of a self-hosted platform's apps> (default warn),
+ * --replicas=<n> (processes of each service in a self-hosted platform, one gateway; default 1).
  * Environment: BENCH_GATEWAY_URL (http://127.0.0.1:3000), ADMIN_EMAIL, ADMIN_PASSWORD,
  * RABBITMQ_URL, MONGO_URL, ORDERS_MONGO_DB (external mode), FERRETDB_POSTGRES_URL.
  *
@@ -55,6 +56,8 @@ interface Options {
   pollMs: number;
   out: string;
   logLevel: LogLevel;
+  /** Processes of each service (users, orders, payments) in a self-hosted platform. */
+  replicas: number;
 }
 
 const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -105,6 +108,7 @@ function parseOptions(argv: string[]): Options {
     pollMs: number('poll', 100, 10),
     out: flags.get('out') ?? join(__dirname, 'results.md'),
     logLevel,
+    replicas: Math.round(number('replicas', 1)),
   };
 }
 
@@ -212,7 +216,7 @@ const adminPassword = process.env.ADMIN_PASSWORD ?? 'admin-password-for-developm
 /** Log lines of a self-hosted platform's apps: counted, never kept (the harness keeps all). */
 const appLogs = { infoLines: 0, errors: [] as string[] };
 function trimAppLogs(platform: ProcessPlatform): void {
-  for (const app of platform.apps.values()) {
+  for (const app of platform.processes) {
     for (const line of app.lines) {
       if (line.level === 30) appLogs.infoLines += 1;
       else if (line.level >= 50 && appLogs.errors.length < 5)
@@ -253,7 +257,10 @@ async function startTarget(options: Options): Promise<Target> {
   const platform = await ProcessPlatform.start(
     { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword },
     undefined,
-    { logLevel: options.logLevel },
+    {
+      logLevel: options.logLevel,
+      replicas: { users: options.replicas, orders: options.replicas, payments: options.replicas },
+    },
   );
   const { environment } = platform;
   return {
@@ -389,7 +396,7 @@ function renderReport(
   );
   lines.push(
     target.mode === 'self-hosted'
-      ? `- mode: self-hosted: an isolated platform started by test/harness ProcessPlatform (own databases and queue prefix), apps run from source at LOG_LEVEL=${target.platform?.options.logLevel ?? 'log'}; they wrote ${fmt(appLogs.infoLines)} info lines into the bench process`
+      ? `- mode: self-hosted: an isolated platform started by test/harness ProcessPlatform (own databases and queue prefix), apps run from source at LOG_LEVEL=${target.platform?.options.logLevel ?? 'log'}, ${options.replicas} process(es) of each service and one gateway; they wrote ${fmt(appLogs.infoLines)} info lines into the bench process`
       : `- mode: external: the platform at ${target.gatewayUrl} (database ${target.ordersDatabase})`,
   );
   lines.push(

@@ -22,6 +22,7 @@ import { Order, OrderSchema } from '../../apps/orders/src/orders/order.schema';
 import { OrderSagas } from '../../apps/orders/src/orders/order-sagas.port';
 import { UnstartedOrdersSweeper } from '../../apps/orders/src/orders/unstarted-orders.sweeper';
 import { MongoSagaStore } from '../../apps/orders/src/sagas/mongo-saga.store';
+import { TaskLeases } from '../../apps/orders/src/leases/task-leases';
 
 const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
 const inFlight = 16;
@@ -179,13 +180,15 @@ async function main(): Promise<void> {
       publish: () =>
         Promise.reject(new Error('the bench stores no order with an event to publish')),
     } as unknown as DomainEventPublisher;
-    const relay = new OrderEventsRelay(orders, publisher);
+    // The lease each poll takes first is part of its cost.
+    const leases = new TaskLeases(connection);
+    const relay = new OrderEventsRelay(orders, publisher, leases);
     const sagas = {
       settlePlacement: async (orderId: string) =>
         (await store.load(orderId)) === undefined ? 'missing' : 'running',
       startPlacement: () => Promise.reject(new Error('the bench stores no unstarted order')),
     } as unknown as OrderSagas;
-    const sweeper = new UnstartedOrdersSweeper(orders, sagas);
+    const sweeper = new UnstartedOrdersSweeper(orders, sagas, leases);
 
     const cases: [string, () => Promise<unknown>][] = [
       ['saga recovery round (`SagaOrchestrator.recover`)', () => orchestrator.recover()],

@@ -101,7 +101,7 @@ async function whyNotServingNormally(
 }
 
 function exitedApps(platform: ProcessPlatform): AppName[] {
-  return [...platform.apps].filter(([, app]) => app.exitStatus).map(([name]) => name);
+  return platform.processes.filter((app) => app.exitStatus).map((app) => app.app);
 }
 
 /**

@@ -15,6 +15,8 @@ export interface AppProcessOptions {
    * message lines (correlation ids, shutdown messages); a benchmark asks for 'warn'.
    */
   logLevel?: LogLevel;
+  /** How long an app may take to answer /health after its start. Default 30 s. */
+  startTimeoutMs?: number;
 }
 
 const httpPortVariables: Record<AppName, string> = {
@@ -79,7 +81,7 @@ export class AppProcess {
   static async start(
     app: AppName,
     variables: Record<string, string>,
-    { logLevel = 'log' }: AppProcessOptions = {},
+    { logLevel = 'log', startTimeoutMs = 30_000 }: AppProcessOptions = {},
   ): Promise<AppProcess> {
     // Chosen here rather than port 0, so readiness does not depend on a line the log level
     // may silence.
@@ -100,16 +102,23 @@ export class AppProcess {
       },
     );
     const started = new AppProcess(app, child, httpPort, logLevel);
-    await started.waitUntilListening();
+    try {
+      await started.waitUntilListening(startTimeoutMs);
+    } catch (error) {
+      // A process that never became ready must not outlive the test that started it.
+      await started.stop('SIGKILL');
+      throw error;
+    }
     return started;
+  }
+
+  /** Saga owners and logs name the process by its pid. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get url(): string {
     return `http://127.0.0.1:${this.httpPort}`;
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
   }
 
   /** How the process ended (`{ code: 1 }`, `{ signal: 'SIGKILL' }`), or undefined while it runs. */
@@ -142,7 +151,7 @@ export class AppProcess {
   }
 
   /** The app listens last, after its consumers are up: any HTTP answer means it is ready. */
-  private async waitUntilListening(): Promise<void> {
+  private async waitUntilListening(timeoutMs: number): Promise<void> {
     let hasExited = false;
     const exitedEarly = this.exited.then((code) => {
       hasExited = true;
@@ -159,7 +168,7 @@ export class AppProcess {
           return undefined;
         }
       },
-      30_000,
+      timeoutMs,
       `${this.app} to answer at ${this.url}/health`,
     );
     await Promise.race([answers, exitedEarly]);

@@ -1,5 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
+import { eventually } from './eventually';
 import { IsolatedEnvironment } from './isolated-environment';
 
 export interface InvariantReport {
@@ -91,3 +92,18 @@ export const healthyShop: InvariantReport = {
   chargedMoreThanOnce: [],
   pending: [],
 };
+
+/** The invariants once no order is PENDING any more (sagas and sweeps may still be finishing). */
+export function checkSettledShopInvariants(
+  environment: IsolatedEnvironment,
+  timeoutMs: number,
+): Promise<InvariantReport> {
+  return eventually(
+    async () => {
+      const current = await checkShopInvariants(environment);
+      return current.pending.length === 0 ? current : undefined;
+    },
+    timeoutMs,
+    'every order to settle',
+  );
+}

@@ -1,24 +1,18 @@
 import { describeSagaStoreContract } from '@shop/resilience/saga/testing/saga-store.contract';
-import mongoose, { Connection } from 'mongoose';
-import {
-  IsolatedEnvironment,
-  createIsolatedEnvironment,
-} from '../../../test/harness/isolated-environment';
+import { Connection } from 'mongoose';
+import { IsolatedMongoose, openIsolatedMongoose } from '../../../test/harness/isolated-mongoose';
 import { MongoSagaStore } from '../src/sagas/mongo-saga.store';
 
-let environment: IsolatedEnvironment;
+let mongo: IsolatedMongoose;
 let connection: Connection;
 
 beforeAll(async () => {
-  environment = await createIsolatedEnvironment();
-  connection = await mongoose
-    .createConnection(environment.mongoUrl, { dbName: environment.mongoDatabase })
-    .asPromise();
+  mongo = await openIsolatedMongoose();
+  connection = mongo.connection;
 });
 
 afterAll(async () => {
-  await connection?.close();
-  await environment?.dispose();
+  await mongo?.dispose();
 });
 
 describeSagaStoreContract('MongoSagaStore', async ({ clock }) => {

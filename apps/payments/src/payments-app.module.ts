@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ServicePlatformModule } from '@shop/platform';
+import { ServicePlatformModule, migratedDataSource } from '@shop/platform';
 import { paymentsDataSourceOptions } from './database/payments-data-source';
 import { PaymentsEnv } from './payments.env';
 import { PaymentsModule } from './payments/payments.module';
@@ -11,6 +11,8 @@ import { PaymentsModule } from './payments/payments.module';
     TypeOrmModule.forRootAsync({
       inject: [PaymentsEnv],
       useFactory: (env: PaymentsEnv) => paymentsDataSourceOptions(env.PAYMENTS_DATABASE_URL),
+      // Migrations under a lock: replicas start together.
+      dataSourceFactory: migratedDataSource,
     }),
     PaymentsModule,
   ],

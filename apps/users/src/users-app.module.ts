@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ServicePlatformModule } from '@shop/platform';
+import { ServicePlatformModule, migratedDataSource } from '@shop/platform';
 import { usersDataSourceOptions } from './database/users-data-source';
 import { UsersEnv } from './users.env';
 import { UsersModule } from './users/users.module';
@@ -11,6 +11,8 @@ import { UsersModule } from './users/users.module';
     TypeOrmModule.forRootAsync({
       inject: [UsersEnv],
       useFactory: (env: UsersEnv) => usersDataSourceOptions(env.USERS_DATABASE_URL),
+      // Migrations under a lock: replicas start together.
+      dataSourceFactory: migratedDataSource,
     }),
     UsersModule,
   ],

@@ -3,6 +3,7 @@ import { DomainEventPublisher } from '@shop/platform';
 import { ClsService } from 'nestjs-cls';
 import { OrdersEnv } from '../orders.env';
 import { CatalogModule } from '../catalog/catalog.module';
+import { TaskLeases } from '../leases/task-leases';
 import { SagasModule } from '../sagas/sagas.module';
 import { OrderEventsRelay } from './order-events.relay';
 import { OrdersHandlers } from './orders.handlers';
@@ -16,6 +17,7 @@ import { UnstartedOrdersSweeper } from './unstarted-orders.sweeper';
     OrdersService,
     OrderEventsRelay,
     UnstartedOrdersSweeper,
+    TaskLeases,
     {
       provide: DomainEventPublisher,
       inject: [OrdersEnv, ClsService],

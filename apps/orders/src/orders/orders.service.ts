@@ -15,14 +15,9 @@ import { DomainError, RequestContext } from '@shop/platform';
 import { ClsService } from 'nestjs-cls';
 import { Model, Types } from 'mongoose';
 import { ProductsService } from '../catalog/products.service';
+import { isDuplicateKey } from '../database/duplicate-key';
 import { OrderSagas } from './order-sagas.port';
 import { Order, OrderDocument, OrderItem, StoredOrder } from './order.schema';
-
-const DUPLICATE_KEY = 11000;
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;
-}
 
 /** One line per product, so an order never reserves the same product twice. */
 function mergeLines(items: OrderItemInput[]): OrderItemInput[] {

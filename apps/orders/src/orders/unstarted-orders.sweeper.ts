@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectModel } from '@nestjs/mongoose';
 import { PeriodicTask } from '@shop/platform';
 import { Model } from 'mongoose';
+import { TaskLeases } from '../leases/task-leases';
 import { OrderSagas } from './order-sagas.port';
 import { Order } from './order.schema';
 
@@ -10,12 +11,16 @@ const GRACE_MS = 5_000;
 // A saga seen running is looked at again after this long: it may have ended without settling
 // its order since (its first step failed while this process was restarting).
 const RECHECK_RUNNING_MS = 60_000;
+const SWEEP_TASK = 'unstarted-orders-sweeper';
+// Three sweeps: a replica that died holding it delays the sweep by at most this much.
+const SWEEP_LEASE_MS = 15_000;
 
 /**
  * An order is written before its saga: a crash in between leaves a PENDING order with no
  * saga. This starts the missing sagas of orders still PENDING after a grace period, and
  * cancels those whose saga ended without settling them. Starting a saga that exists is a
- * no-op (the saga's id is the order's), and cancelling is conditional, so replicas may race.
+ * no-op (the saga's id is the order's), and cancelling is conditional, so replicas could
+ * race safely; a task lease has one replica sweep at a time, so they do not do it twice.
  */
 @Injectable()
 export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,6 +40,7 @@ export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplica
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
     private readonly sagas: OrderSagas,
+    private readonly leases: TaskLeases,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,9 +49,11 @@ export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplica
 
   async onApplicationShutdown(): Promise<void> {
     await this.sweeping.stop();
+    await this.leases.release(SWEEP_TASK).catch(() => undefined);
   }
 
   async sweep(now = Date.now()): Promise<void> {
+    if (!(await this.leases.tryHold(SWEEP_TASK, SWEEP_LEASE_MS, now))) return;
     // No limit: only orders in flight for longer than the grace period are PENDING here, and a
     // page of slow ones must not hide an unstarted one behind it.
     const overdue = await this.orders

@@ -9,8 +9,8 @@ import {
   isTerminalSagaStatus,
 } from '@shop/resilience';
 import { Collection, Connection } from 'mongoose';
+import { isDuplicateKey } from '../database/duplicate-key';
 
-const DUPLICATE_KEY = 11000;
 const activeStatuses: SagaInstance['status'][] = ['RUNNING', 'COMPENSATING'];
 
 type SagaDocument = Omit<SagaInstance, 'id'> & { _id: string };
@@ -48,8 +48,7 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
     try {
       await this.sagas.insertOne(toDocument(instance));
     } catch (error) {
-      if ((error as { code?: unknown }).code === DUPLICATE_KEY)
-        throw new SagaAlreadyExistsError(instance.id);
+      if (isDuplicateKey(error)) throw new SagaAlreadyExistsError(instance.id);
       throw error;
     }
   }

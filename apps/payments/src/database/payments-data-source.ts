@@ -11,8 +11,9 @@ export function paymentsDataSourceOptions(url: string): DataSourceOptions {
     url,
     entities: [PaymentEntity, InvoiceEntity, PaymentEventEntity],
     migrations: paymentsMigrations,
-    // Schema changes are migrations, applied at start-up, never `synchronize`.
-    migrationsRun: true,
+    // Schema changes are migrations, applied at start-up under a lock (migratedDataSource),
+    // never `synchronize`.
+    migrationsRun: false,
     synchronize: false,
     logger: new SafeTypeOrmLogger(),
     logging: ['error', 'warn', 'migration'],

@@ -9,8 +9,9 @@ export function usersDataSourceOptions(url: string): DataSourceOptions {
     url,
     entities: [UserEntity],
     migrations: usersMigrations,
-    // Schema changes are migrations, applied at start-up, never `synchronize`.
-    migrationsRun: true,
+    // Schema changes are migrations, applied at start-up under a lock (migratedDataSource),
+    // never `synchronize`.
+    migrationsRun: false,
     synchronize: false,
     logger: new SafeTypeOrmLogger(),
     logging: ['error', 'warn', 'migration'],

@@ -3,10 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { BaseEnv } from '../config/base.env';
 import { RpcErrorFilter } from '../errors/rpc-error.filter';
-import { ensureDeadLetterQueue } from '../messaging/dead-letter-queue';
 import { MessageDrain } from '../messaging/message-drain';
 import { RmqAckInterceptor } from '../messaging/rmq-ack.interceptor';
-import { queueName, rmqServerOptions } from '../messaging/rmq.options';
+import { declareServiceQueues } from '../messaging/queue-declarations';
+import {
+  queueName,
+  rmqEndpoint,
+  rmqServerOptions,
+  serviceQueueDeclarations,
+} from '../messaging/rmq.options';
 import { ServiceServerRmq } from '../messaging/service.server-rmq';
 
 export interface ServiceBootstrapOptions {
@@ -34,13 +39,11 @@ export async function bootstrapService(
   const env = app.get(BaseEnv);
   app.enableShutdownHooks();
 
-  const transport = rmqServerOptions({
-    url: env.RABBITMQ_URL,
-    queuePrefix: env.RMQ_QUEUE_PREFIX,
-    service,
-    prefetchCount: env.RMQ_PREFETCH,
-  });
-  await ensureDeadLetterQueue(env.RABBITMQ_URL, queueName(env.RMQ_QUEUE_PREFIX, service));
+  const endpoint = rmqEndpoint(env, service);
+  const transport = rmqServerOptions(endpoint);
+  // Before the consumer: a queue of the other type fails here with one sentence, not later
+  // with a channel the broker closes on every reconnect.
+  await declareServiceQueues(env.RABBITMQ_URL, serviceQueueDeclarations(endpoint));
   // Global enhancers are read when the microservice is connected, so they come first.
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());

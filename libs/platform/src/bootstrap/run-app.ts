@@ -1,11 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { InvalidEnvironmentError } from '../config/load-env';
+import { QueueDeclarationError } from '../messaging/queue-declarations';
 import { exitOnUnexpectedErrors } from './process-guard';
 
 /**
  * Runs an app's bootstrap and, if it fails, exits with a short reason: a bad environment is
- * one sentence naming the variable, anything else its stack. Once running, an error nothing
- * handled closes the app and exits 1 (see {@link exitOnUnexpectedErrors}).
+ * one sentence naming the variable, a queue declared otherwise one naming the queue, anything
+ * else its stack. Once running, an error nothing handled closes the app and exits 1 (see
+ * {@link exitOnUnexpectedErrors}).
  */
 export function runApp(bootstrap: () => Promise<INestApplication>): void {
   let app: INestApplication | undefined;
@@ -18,7 +20,7 @@ export function runApp(bootstrap: () => Promise<INestApplication>): void {
       (started) => (app = started),
       (error: unknown) => {
         const reason =
-          error instanceof InvalidEnvironmentError
+          error instanceof InvalidEnvironmentError || error instanceof QueueDeclarationError
             ? error.message
             : error instanceof Error
               ? (error.stack ?? error.message)

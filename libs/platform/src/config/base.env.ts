@@ -1,5 +1,11 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  DEFAULT_DELIVERY_LIMIT,
+  DEFAULT_QUEUE_TYPE,
+  QueueType,
+  QueueTypes,
+} from '../messaging/rmq.options';
 
 export const NodeEnvironments = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NodeEnvironments)[number];
@@ -26,6 +32,19 @@ export class BaseEnv {
   @Min(1)
   @Max(10_000)
   RMQ_PREFETCH = 32;
+
+  /** Quorum queues replicate across a cluster and count deliveries; classic for brokers without them. */
+  @IsIn(QueueTypes, { message: 'RMQ_QUEUE_TYPE must be quorum or classic' })
+  RMQ_QUEUE_TYPE: QueueType = DEFAULT_QUEUE_TYPE;
+
+  /** Redeliveries before a quorum queue dead-letters a message no consumer lived to settle. */
+  @Type(() => Number)
+  @IsInt({ message: 'RMQ_DELIVERY_LIMIT must be a whole number of redeliveries from 1 to 1000' })
+  @Min(1, { message: 'RMQ_DELIVERY_LIMIT must be a whole number of redeliveries from 1 to 1000' })
+  @Max(1_000, {
+    message: 'RMQ_DELIVERY_LIMIT must be a whole number of redeliveries from 1 to 1000',
+  })
+  RMQ_DELIVERY_LIMIT = DEFAULT_DELIVERY_LIMIT;
 
   /** How long a request to another service may take before it counts as failed. */
   @Type(() => Number)

@@ -5,7 +5,7 @@ import { CircuitBreakerRegistry } from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
 import { BaseEnv } from '../config/base.env';
 import { Metrics } from '../metrics/metrics';
-import { rmqClientOptions } from './rmq.options';
+import { rmqClientOptions, rmqEndpoint } from './rmq.options';
 import { ServiceClient } from './service-client';
 
 export interface ServiceClientRegistration<TClient> {
@@ -46,13 +46,7 @@ export class ServiceClientsModule {
       services.map((service) => ({
         name: proxyToken(service),
         inject: [BaseEnv],
-        useFactory: (env: BaseEnv) =>
-          rmqClientOptions({
-            url: env.RABBITMQ_URL,
-            queuePrefix: env.RMQ_QUEUE_PREFIX,
-            service,
-            prefetchCount: env.RMQ_PREFETCH,
-          }),
+        useFactory: (env: BaseEnv) => rmqClientOptions(rmqEndpoint(env, service)),
       })),
     );
     const breakers: Provider = {
