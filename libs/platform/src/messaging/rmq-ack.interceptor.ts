@@ -11,9 +11,18 @@ import type { Channel, Message } from 'amqplib';
 import { NEVER, Observable, tap } from 'rxjs';
 import { isDatabaseUnavailable } from '../errors/database-unavailable';
 import { isDomainError } from '../errors/domain.error';
-
-const TRANSIENT_REQUEUE_DELAY_MS = 1_000;
 import { MessageDrain } from './message-drain';
+
+/**
+ * How long an event that met its database down waits before it goes back to the queue: 1 s,
+ * doubling with each delivery, up to 30 s. A quorum queue counts every requeue against
+ * RMQ_DELIVERY_LIMIT (x-delivery-count), so the default 10 deliveries ride out about three
+ * minutes of outage before the broker dead-letters the event.
+ */
+function transientRequeueDelayMs(message: Message): number {
+  const deliveries = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
+  return Math.min(1_000 * 2 ** Math.min(deliveries, 5), 30_000);
+}
 
 function isExpectedOutcome(error: unknown): boolean {
   return isDomainError(error) || (error instanceof HttpException && error.getStatus() < 500);
@@ -68,10 +77,10 @@ export class RmqAckInterceptor implements NestInterceptor {
         error: (error: unknown) => {
           if (isDatabaseUnavailable(error) && !message.properties.replyTo) {
             // An event that met its database down is no poison: hand it back once the outage
-            // had a moment, instead of spinning on it or dead-lettering it.
+            // had a moment, instead of spinning on it or dead-lettering it at once.
             setTimeout(
               () => settle(() => channel.nack(message, false, true)),
-              TRANSIENT_REQUEUE_DELAY_MS,
+              transientRequeueDelayMs(message),
             );
             return;
           }
