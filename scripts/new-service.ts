@@ -294,7 +294,7 @@ runApp(() =>
     ? `import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 ${importLine([`${constant}_SERVICE`], '@shop/contracts')}
-import { ServicePlatformModule } from '@shop/platform';
+import { ServicePlatformModule, migratedDataSource } from '@shop/platform';
 ${importLine([`${camel}DataSourceOptions`], `./database/${kebab}-data-source`)}
 ${importLine([`${pascal}Env`], `./${kebab}.env`)}
 ${importLine([`${pascal}Module`], `./${kebab}/${kebab}.module`)}
@@ -305,6 +305,8 @@ ${importLine([`${pascal}Module`], `./${kebab}/${kebab}.module`)}
     TypeOrmModule.forRootAsync({
       inject: [${pascal}Env],
       useFactory: (env: ${pascal}Env) => ${camel}DataSourceOptions(env.${constant}_DATABASE_URL),
+      // Migrations under a lock: replicas start together.
+      dataSourceFactory: migratedDataSource,
     }),
     ${pascal}Module,
   ],
@@ -381,8 +383,9 @@ export function ${camel}DataSourceOptions(url: string): DataSourceOptions {
     // Entities of the feature folders, e.g. [ReviewEntity]; each table comes from a migration.
     entities: [],
     migrations: ${camel}Migrations,
-    // Schema changes are migrations, applied at start-up, never \`synchronize\`.
-    migrationsRun: true,
+    // Schema changes are migrations, applied at start-up under a lock (migratedDataSource),
+    // never \`synchronize\`.
+    migrationsRun: false,
     synchronize: false,
     logger: new SafeTypeOrmLogger(),
     logging: ['error', 'warn', 'migration'],
@@ -669,28 +672,20 @@ function edits({ names, database, httpPort }: ServiceRequest): Edit[] {
     {
       path: 'scripts/start.sh',
       apply: (content) => {
-        const manualStep = {
-          manualStep: `add ${kebab} and "scripts/supervise.sh ${kebab} node -r @swc-node/register apps/${kebab}/src/main.ts" to the concurrently command of scripts/start.sh`,
-        };
-        const namesAndColours = /--names (\S+) --prefix-colors (\S+)/.exec(content);
-        const commands = [
-          ...content.matchAll(
-            /^([ \t]*)"scripts\/supervise\.sh \S+ node -r @swc-node\/register apps\/[^"]+\/src\/main\.ts"( \\)?$/gm,
-          ),
-        ];
-        const last = commands.at(-1);
-        if (!namesAndColours || !last || last[2] !== undefined || last.index === undefined)
-          return manualStep;
-        const colours = namesAndColours[2].split(',');
+        const table = /^APPS=\(\n((?:[ \t]+"[^"\n]+"\n)+)\)$/m.exec(content);
+        if (!table || table.index === undefined)
+          return {
+            manualStep: `add "${kebab} ${constant}_HTTP_PORT ${httpPort} <colour>" to the APPS of scripts/start.sh`,
+          };
+        const rows = table[1].split('\n').filter(Boolean);
+        const colours = rows.map((row) => row.replace(/"$/, '').split(' ').at(-1));
         const colour = LOG_COLOURS.find((candidate) => !colours.includes(candidate)) ?? 'white';
-        const lastEnd = last.index + last[0].length;
-        const withCommand = `${content.slice(0, lastEnd)} \\\n${last[1]}"scripts/supervise.sh ${kebab} node -r @swc-node/register apps/${kebab}/src/main.ts"${content.slice(lastEnd)}`;
+        const indent = /^[ \t]+/.exec(rows[0])?.[0] ?? '  ';
+        const row = `${indent}"${kebab} ${constant}_HTTP_PORT ${httpPort} ${colour}"\n`;
+        const tableEnd = table.index + table[0].length - 1;
         return {
-          content: withCommand.replace(
-            namesAndColours[0],
-            `--names ${namesAndColours[1]},${kebab} --prefix-colors ${namesAndColours[2]},${colour}`,
-          ),
-          summary: `${kebab} in the concurrently command (${colour})`,
+          content: `${content.slice(0, tableEnd)}${row}${content.slice(tableEnd)}`,
+          summary: `${kebab} in the APPS that npm start runs (${colour})`,
         };
       },
     },

@@ -58,7 +58,6 @@ announce_when_ready() {
   done
   log "the gateway did not answer on :$GATEWAY_PORT within 90 s; see the logs above"
 }
-announce_when_ready &
 
 # Processes per app: REPLICAS for every app (default 1), <APP>_REPLICAS for one (e.g.
 # ORDERS_REPLICAS=2). Replicas of a service compete for its one queue; replica k (from 0)
@@ -67,6 +66,7 @@ announce_when_ready &
 # crashes; the others keep serving.
 replicas_of() {
   local per_app="${1^^}_REPLICAS"
+  per_app="${per_app//-/_}"
   local count="${!per_app:-${REPLICAS:-1}}"
   if [[ ! $count =~ ^[1-9][0-9]?$ ]]; then
     log "$per_app (or REPLICAS) must be a number of processes from 1 to 99, not '$count'"
@@ -74,23 +74,30 @@ replicas_of() {
   fi
   printf '%s' "$count"
 }
-declare -A port_variable=([gateway]=GATEWAY_PORT [users]=USERS_HTTP_PORT [orders]=ORDERS_HTTP_PORT [payments]=PAYMENTS_HTTP_PORT)
-declare -A default_port=([gateway]=3000 [users]=3001 [orders]=3002 [payments]=3003)
-declare -A colour=([gateway]=cyan [users]=green [orders]=magenta [payments]=yellow)
+# One line per app: its name, the variable of its HTTP port, that port's default, its log
+# colour. scripts/new-service.ts adds a line here.
+APPS=(
+  "gateway GATEWAY_PORT 3000 cyan"
+  "users USERS_HTTP_PORT 3001 green"
+  "orders ORDERS_HTTP_PORT 3002 magenta"
+  "payments PAYMENTS_HTTP_PORT 3003 yellow"
+)
 names=() colours=() commands=()
-for app in gateway users orders payments; do
+for entry in "${APPS[@]}"; do
+  read -r app variable default_port colour <<<"$entry"
   count="$(replicas_of "$app")"
-  variable="${port_variable[$app]}"
-  base_port="${!variable:-${default_port[$app]}}"
-  for ((k = 0; k < count; k++)); do
+  base_port="${!variable:-$default_port}"
+  for ((k = 0; k < count; k += 1)); do
     name=$app
     ((count > 1)) && name="$app-$((k + 1))"
-    names+=("$name") colours+=("${colour[$app]}")
+    names+=("$name") colours+=("$colour")
     commands+=("$variable=$((base_port + 100 * k)) scripts/supervise.sh $name node -r @swc-node/register apps/$app/src/main.ts")
   done
 done
 names_list="$(IFS=,; printf '%s' "${names[*]}")"
 colours_list="$(IFS=,; printf '%s' "${colours[*]}")"
+
+announce_when_ready &
 
 # exec: in the background subshell below, so that $! is concurrently itself.
 run_apps() {

@@ -258,9 +258,10 @@ describe('npm run new:service', () => {
     );
     expect(Number(reviewsPort)).toBeGreaterThan(3003);
     expect(Number(catalogSearchPort)).toBe(Number(reviewsPort) + 1);
-    expect(startScript).toMatch(/--names gateway,\S*,reviews,catalog-search --prefix-colors /);
-    expect(startScript).toContain(
-      ' \\\n    "scripts/supervise.sh reviews node -r @swc-node/register apps/reviews/src/main.ts" \\\n    "scripts/supervise.sh catalog-search node -r @swc-node/register apps/catalog-search/src/main.ts"\n',
+    expect(startScript).toMatch(
+      new RegExp(
+        `\\n {2}"payments PAYMENTS_HTTP_PORT 3003 yellow"\\n {2}"reviews REVIEWS_HTTP_PORT ${reviewsPort} \\w+"\\n {2}"catalog-search CATALOG_SEARCH_HTTP_PORT ${catalogSearchPort} \\w+"\\n\\)\\n`,
+      ),
     );
     expect(compose).toMatch(
       new RegExp(
