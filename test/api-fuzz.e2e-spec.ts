@@ -9,7 +9,7 @@ import {
   undocumentedValue,
 } from './harness/openapi-arbitraries';
 import { RunningPlatform, startShopPlatform } from './harness/platform';
-import { ShopApi } from './harness/shop-api';
+import { ShopApi, shopCallers } from './harness/shop-api';
 import { ShopState } from './harness/shop-state';
 import { ValidatingProxy } from './harness/validating-proxy';
 
@@ -141,15 +141,10 @@ describe('The API fuzzed from its OpenAPI document', () => {
   beforeAll(async () => {
     platform = await startShopPlatform(admin);
     proxy = await ValidatingProxy.start(platform.url);
-    const anyone = new ShopApi(proxy.url);
-    callers = {
-      anyone,
-      customer: await anyone.signUp('grace@example.com'),
-      admin: await anyone.logIn(admin.email, admin.password),
-    };
+    callers = await shopCallers(proxy.url, admin);
     const product = await callers.admin.createProduct(1_000, 1_250);
     ids = [product.id, '6745f0c2a1b2c3d4e5f60718'];
-    document = (await anyone.request<OpenAPIObject>('GET', '/docs-json')).body;
+    document = (await callers.anyone.request<OpenAPIObject>('GET', '/docs-json')).body;
     state = await ShopState.open(platform.environment);
   });
 

@@ -25,7 +25,7 @@ import {
 import { rulesOf } from './harness/dto-rules';
 import { RunningPlatform, startShopPlatform } from './harness/platform';
 import { queryMutationsOf, queryStringOf } from './harness/query-mutations';
-import { ShopApi } from './harness/shop-api';
+import { Caller, ShopApi, shopCallers } from './harness/shop-api';
 import { ShopState } from './harness/shop-state';
 import { ValidatingProxy, itAnsweredAsDocumented } from './harness/validating-proxy';
 
@@ -34,8 +34,6 @@ const admin = { email: 'admin@shop.test', password: 'admin password of the valid
 /** Random bodies per route on top of one body per mutation; seeded, so a failure repeats. */
 const RANDOM_RUNS = 10;
 const SEED = 12;
-
-type Caller = 'anyone' | 'customer' | 'admin';
 
 interface BodyRoute {
   method: 'POST' | 'PATCH';
@@ -55,12 +53,7 @@ describe('Bad input at the edge: 4xx, nothing written, no dead letter', () => {
   beforeAll(async () => {
     platform = await startShopPlatform(admin);
     proxy = await ValidatingProxy.start(platform.url);
-    const anyone = new ShopApi(proxy.url);
-    callers = {
-      anyone,
-      customer: await anyone.signUp('grace@example.com'),
-      admin: await anyone.logIn(admin.email, admin.password),
-    };
+    callers = await shopCallers(proxy.url, admin);
     product = await callers.admin.createProduct(10, 1_250);
     state = await ShopState.open(platform.environment);
     deadLettersBefore = await state.deadLetters();

@@ -137,3 +137,18 @@ export class ShopApi {
     );
   }
 }
+
+export type Caller = 'anyone' | 'customer' | 'admin';
+
+/** The three kinds of caller the API knows, through one base URL: a fresh customer and the admin. */
+export async function shopCallers(
+  baseUrl: string,
+  admin: { email: string; password: string },
+): Promise<Record<Caller, ShopApi>> {
+  const anyone = new ShopApi(baseUrl);
+  return {
+    anyone,
+    customer: await anyone.signUp('grace@example.com'),
+    admin: await anyone.logIn(admin.email, admin.password),
+  };
+}
