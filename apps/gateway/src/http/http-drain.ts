@@ -30,9 +30,11 @@ export class HttpDrain implements BeforeApplicationShutdown {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server?.listening) return;
     server.closeIdleConnections();
-    setTimeout(() => {
+    const deadline = setTimeout(() => {
       this.logger.warn('Closing the connections still open after the drain deadline');
       server.closeAllConnections();
     }, DRAIN_DEADLINE_MS).unref();
+    // A server that closed in time needs no deadline (in-process apps outlive their server).
+    server.once('close', () => clearTimeout(deadline));
   }
 }
