@@ -70,7 +70,7 @@ export class BaseEnv {
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
-  /** `pretty` prints one readable line per entry (needs the pino-pretty dev dependency). */
+  /** `pretty` prints one readable line per entry (libs/platform/src/logging/readable-lines.ts). */
   @IsOptional()
   @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';

@@ -7,6 +7,7 @@ import { PlatformModuleOptions } from '../bootstrap/platform-module.options';
 import { BaseEnv } from '../config/base.env';
 import { REQUEST_ID_HEADER, RequestContext } from '../context/correlation';
 import { MessageLoggingInterceptor } from './message-logging.interceptor';
+import { logDestination } from './log-destination';
 
 const pinoLevels: Record<BaseEnv['LOG_LEVEL'], Level> = {
   fatal: 'fatal',
@@ -85,20 +86,8 @@ export class LoggingModule {
                 redact: redactedLogPaths,
                 mixin: () =>
                   cls.isActive() ? { correlationId: cls.getId(), userId: cls.get('userId') } : {},
-                ...(env.logFormat === 'pretty' && {
-                  transport: {
-                    target: 'pino-pretty',
-                    options: {
-                      singleLine: true,
-                      messageKey: 'message',
-                      ignore: 'pid,hostname,service,req,res,responseTime',
-                      translateTime: 'SYS:HH:MM:ss.l',
-                    },
-                  },
-                }),
               },
-              // A write per line is a syscall per request; pino flushes what is left on exit.
-              env.logFormat === 'pretty' ? undefined : pino.destination({ dest: 1, sync: false }),
+              logDestination(env.logFormat),
             );
             const writesAccessLines = writesLogLines(env);
             return {
