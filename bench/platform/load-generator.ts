@@ -19,7 +19,13 @@ interface Timing {
 }
 
 export type LoadJob =
-  | (Timing & { kind: 'http'; baseUrl: string; paths: string[] })
+  | (Timing & {
+      kind: 'http';
+      baseUrl: string;
+      paths: string[];
+      /** Sent with every request, e.g. an Authorization header. */
+      headers?: Record<string, string>;
+    })
   | (Timing & { kind: 'amqp'; rabbitmqUrl: string; queue: string; bodies: string[] })
   | (Timing & {
       kind: 'mongo-find';
@@ -44,7 +50,14 @@ async function runHttp(job: Extract<LoadJob, { kind: 'http' }>): Promise<LoadRes
   const get = (path: string): Promise<void> =>
     new Promise((resolve, reject) => {
       const outgoing = request(
-        { host: target.hostname, port: target.port, path, method: 'GET', agent },
+        {
+          host: target.hostname,
+          port: target.port,
+          path,
+          method: 'GET',
+          agent,
+          headers: job.headers,
+        },
         (response) => {
           response.on('data', () => undefined);
           response.on('end', () =>

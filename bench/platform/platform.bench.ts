@@ -12,15 +12,18 @@
  * (default 2), --prewarm=<s> (one unmeasured pass over every case first, default 4; 0 skips),
  * --rounds=<n> (default 2), --concurrency=16,64, --orders=<n> (default 200),
  * --saga-concurrency=<n> (default 16), --paced=<s> (default 10), --poll=<ms> (default 100),
- * --only=get,list,const,amqp,saga (default all), --out=<file> (default bench/platform/results.md),
- * --log-level=<LOG_LEVEL of a self-hosted platform's apps> (default warn),
+ * --only=get,list,me,const,amqp,saga (default all), --out=<file> (default bench/platform/results.md),
+ * --before=<summary.json> (default bench/platform/before.json: shown beside this run's figures),
+ * --save-before (write this run's summary to that file instead),
+ * --log-level=<LOG_LEVEL of a self-hosted platform's apps> (default log, as npm start),
+ * --log-format=json|pretty (their LOG_FORMAT; default pretty, as npm start in development),
  * --replicas=<n> (processes of each service in a self-hosted platform, one gateway; default 1).
  * Environment: BENCH_GATEWAY_URL (http://127.0.0.1:3000), ADMIN_EMAIL, ADMIN_PASSWORD,
  * RABBITMQ_URL, MONGO_URL, ORDERS_MONGO_DB (external mode), FERRETDB_POSTGRES_URL.
  *
  * Every loop is bounded by a count or a duration; traffic goes to 127.0.0.1 only.
  */
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform as osPlatform, release, totalmem } from 'node:os';
@@ -30,10 +33,12 @@ import { Db, MongoClient } from 'mongodb';
 import type { LogLevel } from '../../test/harness/app-process';
 import { ProcessPlatform } from '../../test/harness/process-platform';
 import { ShopApi } from '../../test/harness/shop-api';
+import { DEVELOPMENT_JWT_SECRET } from '../../libs/platform/src/config/auth.env';
 import { Classifier, cpuBetween, snapshot } from './cpu-sampler';
 import type { LoadJob, LoadMessage, LoadReply } from './load-generator';
 import { SagaDriver, SagaResult, storedRowWrites, writeCommands } from './saga-driver';
 import type { LoadResult } from './stats';
+import { BenchSummary, readSummary, writeSummary } from './summary';
 
 const root = join(__dirname, '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,14 +60,22 @@ interface Options {
   pacedMs: number;
   pollMs: number;
   out: string;
+  /** A summary of an earlier run, shown beside this one's figures. */
+  before: string;
+  /** Write this run's summary there instead (the new "before"). */
+  saveBefore: boolean;
   logLevel: LogLevel;
+  logFormat: 'json' | 'pretty';
   /** Processes of each service (users, orders, payments) in a self-hosted platform. */
   replicas: number;
 }
 
 const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-const caseGroups = ['get', 'list', 'const', 'amqp', 'saga'];
+/** Orders/s of the closed loop of 16 on two cores (issue #14, ARCHITECTURE.md); paced at half. */
+const SAGA_TARGET = 40;
+
+const caseGroups = ['get', 'list', 'me', 'const', 'amqp', 'saga'];
 
 function parseOptions(argv: string[]): Options {
   const flags = new Map<string, string>();
@@ -84,9 +97,13 @@ function parseOptions(argv: string[]): Options {
   const concurrencies = (flags.get('concurrency') ?? '16,64').split(',').map(Number);
   if (concurrencies.some((value) => !Number.isInteger(value) || value < 1 || value > 1_000))
     throw new Error('--concurrency takes integers from 1 to 1000, e.g. 16,64');
-  const logLevel = (flags.get('log-level') ?? 'warn') as LogLevel;
+  // npm start's defaults: what users run, so what counts (issue #14).
+  const logLevel = (flags.get('log-level') ?? 'log') as LogLevel;
   if (!logLevels.includes(logLevel))
     throw new Error(`--log-level takes one of ${logLevels.join(', ')}, not ${logLevel}`);
+  const logFormat = flags.get('log-format') ?? 'pretty';
+  if (logFormat !== 'json' && logFormat !== 'pretty')
+    throw new Error(`--log-format takes json or pretty, not ${logFormat}`);
   const mode = flags.has('self-hosted')
     ? 'self-hosted'
     : flags.has('external')
@@ -107,7 +124,10 @@ function parseOptions(argv: string[]): Options {
     pacedMs: number('paced', quick ? 4 : 10) * 1000,
     pollMs: number('poll', 100, 10),
     out: flags.get('out') ?? join(__dirname, 'results.md'),
+    before: flags.get('before') ?? join(__dirname, 'before.json'),
+    saveBefore: flags.has('save-before'),
     logLevel,
+    logFormat,
     replicas: Math.round(number('replicas', 1)),
   };
 }
@@ -197,6 +217,10 @@ interface Target {
   rabbitmqUrl: string;
   mongoUrl: string;
   ordersDatabase: string;
+  /** The users service's PostgreSQL database, which the floor's /me reads too. */
+  usersDatabaseUrl: string;
+  /** What the gateway verifies access tokens with (its JWT_SECRET). */
+  jwtSecret: string;
   queuePrefix: string;
   platform?: ProcessPlatform;
 }
@@ -250,6 +274,9 @@ async function startTarget(options: Options): Promise<Target> {
       rabbitmqUrl: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
       mongoUrl: process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017',
       ordersDatabase: process.env.ORDERS_MONGO_DB ?? 'shop_orders',
+      usersDatabaseUrl:
+        process.env.USERS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_users',
+      jwtSecret: process.env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
       queuePrefix: process.env.RMQ_QUEUE_PREFIX ?? '',
     };
   }
@@ -259,6 +286,7 @@ async function startTarget(options: Options): Promise<Target> {
     undefined,
     {
       logLevel: options.logLevel,
+      logFormat: options.logFormat,
       replicas: { users: options.replicas, orders: options.replicas, payments: options.replicas },
     },
   );
@@ -269,6 +297,8 @@ async function startTarget(options: Options): Promise<Target> {
     rabbitmqUrl: environment.variables.RABBITMQ_URL,
     mongoUrl: environment.mongoUrl,
     ordersDatabase: environment.mongoDatabase,
+    usersDatabaseUrl: environment.usersDatabaseUrl,
+    jwtSecret: environment.variables.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     queuePrefix: environment.queuePrefix,
     platform,
   };
@@ -344,6 +374,84 @@ async function measure(
 
 // ------------------------------------------------------------------------------ report
 
+/**
+ * CPU per completed request of a read case's two hops, in µs: the HTTP front (gateway or the
+ * floor's http server) and the service behind it (orders, users, or the floor's responder).
+ */
+function hopMicrosPerRequest(row: CaseRow): { front: number; service: number } {
+  const used = row.cpu.byGroup;
+  const perRequest = (percent: number) =>
+    percent > 0 ? (percent / 100 / row.result.perSecond) * 1e6 : Number.NaN;
+  if (row.key.startsWith('floor'))
+    return {
+      front: perRequest(used['floor http'] ?? 0),
+      service: perRequest(used['floor responder'] ?? 0),
+    };
+  return {
+    front: perRequest(used.gateway ?? 0),
+    service: perRequest(used[row.key.startsWith('ours-me') ? 'users+payments' : 'orders'] ?? 0),
+  };
+}
+
+function appMicrosPerRequest(row: CaseRow): number {
+  const { front, service } = hopMicrosPerRequest(row);
+  return front + service;
+}
+
+/** CPU of our four apps per order of the closed loop, in ms. */
+function appMillisPerOrder(saga: SagaReport): number {
+  const appPercent = ['gateway', 'orders', 'users+payments'].reduce(
+    (sum, group) => sum + (saga.closedCpu.byGroup[group] ?? 0),
+    0,
+  );
+  return ((appPercent / 100) * saga.closedCpu.seconds * 1000) / saga.closed.orders;
+}
+
+function summarize(options: Options, rows: CaseRow[], saga: SagaReport | undefined): BenchSummary {
+  const cases: BenchSummary['cases'] = {};
+  for (const row of rows)
+    cases[row.key] = {
+      label: row.label,
+      perSecond: row.result.perSecond,
+      p99: row.result.p99,
+      cpu: appMicrosPerRequest(row),
+    };
+  if (saga) {
+    cases['saga-closed'] = {
+      label: 'place-order saga, closed loop',
+      perSecond: saga.closed.perSecond,
+      p99: saga.closed.p99,
+      cpu: appMillisPerOrder(saga),
+    };
+    if (saga.paced)
+      cases['saga-paced'] = {
+        label: 'place-order saga, paced',
+        perSecond: saga.paced.perSecond,
+        p99: saga.paced.p99,
+      };
+  }
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+  } catch {
+    // Not a git checkout: the date says when.
+  }
+  return {
+    date: new Date().toISOString(),
+    commit,
+    settings: `LOG_LEVEL=${options.logLevel}, LOG_FORMAT=${options.logFormat}`,
+    cases,
+  };
+}
+
+/** "1,070 /s, p99 112 ms" of the same case in the before file, or ''. */
+function beforeCell(before: BenchSummary | undefined, key: string, unit = '/s'): string {
+  const figures = before?.cases[key];
+  return figures
+    ? `${fmt(figures.perSecond, unit === '/s' ? 0 : 1)} ${unit}, p99 ${ms(figures.p99)}`
+    : '';
+}
+
 const fmt = (value: number, digits = 0): string =>
   Number.isFinite(value)
     ? value.toLocaleString('en-US', {
@@ -361,12 +469,14 @@ interface SagaReport {
   /** CPU from the closed loop's first POST to 2.5 s after its last order ended. */
   closedCpu: ReturnType<typeof cpuBetween>;
   paced?: SagaResult;
-  pacedRate?: number;
+  pacedRate: number;
   writesPerOrder?: number;
   writeSource: string;
   commandWrites?: number;
   rowWrites?: number;
-  target?: number;
+  target: number;
+  /** Orders/s at half the stand-in's write ceiling, given the writes per order. */
+  storeLimit?: number;
 }
 
 function renderReport(
@@ -374,6 +484,7 @@ function renderReport(
   target: Target,
   rows: CaseRow[],
   saga: SagaReport | undefined,
+  before: BenchSummary | undefined,
   context: {
     startedAt: Date;
     loadStart: number[];
@@ -396,7 +507,7 @@ function renderReport(
   );
   lines.push(
     target.mode === 'self-hosted'
-      ? `- mode: self-hosted: an isolated platform started by test/harness ProcessPlatform (own databases and queue prefix), apps run from source at LOG_LEVEL=${target.platform?.options.logLevel ?? 'log'}, ${options.replicas} process(es) of each service and one gateway; they wrote ${fmt(appLogs.infoLines)} info lines into the bench process`
+      ? `- mode: self-hosted: an isolated platform started by test/harness ProcessPlatform (own databases and queue prefix), apps run from source at LOG_LEVEL=${options.logLevel} and LOG_FORMAT=${options.logFormat}, ${options.replicas} process(es) of each service and one gateway; they wrote ${fmt(appLogs.infoLines)} info lines into the bench process`
       : `- mode: external: the platform at ${target.gatewayUrl} (database ${target.ordersDatabase})`,
   );
   lines.push(
@@ -407,31 +518,34 @@ function renderReport(
   );
   lines.push('');
   lines.push('## Results', '');
+  const beforeHeading = before
+    ? `before (${before.commit}, ${before.date.slice(0, 10)})`
+    : 'before (no before.json)';
   lines.push(
-    '| case | conc. | throughput | p50 ms | p99 ms | errors | compared with | ratio | target | result |',
+    `| case | conc. | throughput | p50 ms | p99 ms | errors | ${beforeHeading} | compared with | ratio | target | result |`,
   );
-  lines.push('|---|---:|---:|---:|---:|---:|---|---:|---|---|');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|');
   for (const row of rows) {
     const baseline = row.baseline ? byKey.get(row.baseline) : undefined;
     const ratio = baseline ? row.result.perSecond / baseline.result.perSecond : Number.NaN;
     const verdict = row.target && baseline ? (ratio >= row.target.ratio ? 'PASS' : 'MISS') : '';
     lines.push(
-      `| ${row.label} | ${row.concurrency} | ${fmt(row.result.perSecond)} /s | ${ms(row.result.p50)} | ${ms(row.result.p99)} | ${row.result.errors} | ${baseline ? baseline.label + ' c' + baseline.concurrency : (row.reference ?? '')} | ${baseline ? fmt(ratio, 2) : ''} | ${row.target?.text ?? ''} | ${verdict} |`,
+      `| ${row.label} | ${row.concurrency} | ${fmt(row.result.perSecond)} /s | ${ms(row.result.p50)} | ${ms(row.result.p99)} | ${row.result.errors} | ${beforeCell(before, row.key)} | ${baseline ? baseline.label + ' c' + baseline.concurrency : (row.reference ?? '')} | ${baseline ? fmt(ratio, 2) : ''} | ${row.target?.text ?? ''} | ${verdict} |`,
     );
   }
   if (saga) {
     const { closed, paced } = saga;
     const throughputTarget = saga.target;
     lines.push(
-      `| FerretDB write ceiling: updateOne({_id, v:{$gte:0}}, {$inc}) on separate docs | 16 | ${fmt(saga.ceiling.perSecond)} /s | ${ms(saga.ceiling.p50)} | ${ms(saga.ceiling.p99)} | ${saga.ceiling.errors} | ARCHITECTURE.md: ~1,000 /s | | | |`,
+      `| FerretDB write ceiling: updateOne({_id, v:{$gte:0}}, {$inc}) on separate docs | 16 | ${fmt(saga.ceiling.perSecond)} /s | ${ms(saga.ceiling.p50)} | ${ms(saga.ceiling.p99)} | ${saga.ceiling.errors} | | ARCHITECTURE.md: ~1,000 /s | | | |`,
     );
     lines.push(
-      `| place-order saga, closed loop, ${closed.orders} orders, tok_visa | ${options.sagaConcurrency} | ${fmt(closed.perSecond, 1)} orders/s | ${ms(closed.p50)} | ${ms(closed.p99)} | ${closed.failedPosts + closed.pending + closed.cancelled} | ½ write ceiling ÷ ${saga.writesPerOrder !== undefined ? fmt(saga.writesPerOrder, 1) : '?'} writes/order = ${throughputTarget !== undefined ? fmt(throughputTarget, 1) : '?'} orders/s | ${throughputTarget ? fmt(closed.perSecond / throughputTarget, 2) : ''} | ≥ 1.00 | ${throughputTarget ? (closed.perSecond >= throughputTarget ? 'PASS' : 'MISS') : ''} |`,
+      `| place-order saga, closed loop, ${closed.orders} orders, tok_visa | ${options.sagaConcurrency} | ${fmt(closed.perSecond, 1)} orders/s | ${ms(closed.p50)} | ${ms(closed.p99)} | ${closed.failedPosts + closed.pending + closed.cancelled} | ${beforeCell(before, 'saga-closed', 'orders/s')} | ${fmt(throughputTarget)} orders/s (the store alone would allow ${saga.storeLimit !== undefined ? fmt(saga.storeLimit, 1) : '?'}: ½ write ceiling ÷ ${saga.writesPerOrder !== undefined ? fmt(saga.writesPerOrder, 1) : '?'} writes/order) | ${fmt(closed.perSecond / throughputTarget, 2)} | ≥ 1.00 | ${closed.perSecond >= throughputTarget ? 'PASS' : 'MISS'} |`,
     );
-    if (paced && saga.pacedRate !== undefined) {
+    if (paced) {
       const ok = paced.p99 < 250 && paced.pending === 0 && paced.failedPosts === 0;
       lines.push(
-        `| place-order saga, paced at ½ target = ${fmt(saga.pacedRate, 1)} orders/s for ${options.pacedMs / 1000} s (${paced.orders} orders) | open | ${fmt(paced.perSecond, 1)} orders/s | ${ms(paced.p50)} | ${ms(paced.p99)} | ${paced.failedPosts + paced.pending + paced.cancelled} | ${paced.pending} left PENDING | | p99 < 250 ms, none PENDING | ${ok ? 'PASS' : 'MISS'} |`,
+        `| place-order saga, paced at ${fmt(saga.pacedRate)} orders/s for ${options.pacedMs / 1000} s (${paced.orders} orders) | open | ${fmt(paced.perSecond, 1)} orders/s | ${ms(paced.p50)} | ${ms(paced.p99)} | ${paced.failedPosts + paced.pending + paced.cancelled} | ${beforeCell(before, 'saga-paced', 'orders/s')} | ${paced.pending} left PENDING | | p99 < 250 ms, none PENDING | ${ok ? 'PASS' : 'MISS'} |`,
       );
     }
   }
@@ -478,23 +592,21 @@ function renderReport(
       ' %)',
     '',
   );
-  lines.push(`| case | conc. | ${cpuGroups.join(' | ')} | idle | app µs/req |`);
-  lines.push(`|---|---:|${cpuGroups.map(() => '---:').join('|')}|---:|---:|`);
+  lines.push(
+    `| case | conc. | ${cpuGroups.join(' | ')} | idle | app µs/req | front µs/req | service µs/req |`,
+  );
+  lines.push(`|---|---:|${cpuGroups.map(() => '---:').join('|')}|---:|---:|---:|---:|`);
   for (const row of rows) {
     const used = row.cpu.byGroup;
-    const appCpu =
-      (used.gateway ?? 0) +
-      (used.orders ?? 0) +
-      (used['floor http'] ?? 0) +
-      (used['floor responder'] ?? 0);
-    const perRequest = appCpu > 0 ? (appCpu / 100 / row.result.perSecond) * 1e6 : Number.NaN;
+    const perRequest = appMicrosPerRequest(row);
+    const hops = hopMicrosPerRequest(row);
     lines.push(
-      `| ${row.label} | ${row.concurrency} | ${cpuGroups.map((group) => fmt(used[group] ?? 0)).join(' | ')} | ${fmt(row.cpu.idlePercent)} % | ${fmt(perRequest)} |`,
+      `| ${row.label} | ${row.concurrency} | ${cpuGroups.map((group) => fmt(used[group] ?? 0)).join(' | ')} | ${fmt(row.cpu.idlePercent)} % | ${fmt(perRequest)} | ${fmt(hops.front)} | ${fmt(hops.service)} |`,
     );
   }
   lines.push('');
   lines.push(
-    '"app µs/req" is the CPU of the two Node processes on the path (gateway + orders, or floor http + floor responder) per completed request. "bench" is this process (in self-hosted mode it parses every log line the apps write); "other" is every process that is not ours and not the infrastructure (other people\'s work on this machine). ferretdb, postgres and rabbitmq serve everyone on the machine, so their columns include other people\'s traffic too.',
+    '"app µs/req" is the CPU of the two Node processes on the path (gateway + orders, gateway + users for /me, or floor http + floor responder) per completed request, split into its HTTP front (gateway or floor http) and the service behind it (orders, users or floor responder). "bench" is this process (in self-hosted mode it parses every log line the apps write); "other" is every process that is not ours and not the infrastructure (other people\'s work on this machine). ferretdb, postgres and rabbitmq serve everyone on the machine, so their columns include other people\'s traffic too.',
   );
   const noisy = rows.filter((row) => (row.cpu.byGroup.other ?? 0) > 25);
   if (noisy.length > 0)
@@ -520,12 +632,14 @@ function buildPlan(
     rabbitmqUrl,
     floorQueue,
     readIds,
+    customerToken,
   }: {
     gatewayUrl: string;
     floorUrl: string;
     rabbitmqUrl: string;
     floorQueue: string;
     readIds: string[];
+    customerToken: string;
   },
 ): Plan[] {
   const timing = { warmupMs: options.warmupMs, durationMs: options.durationMs };
@@ -581,6 +695,30 @@ function buildPlan(
       concurrency: lowConcurrency,
       baseline: 'floor-list',
       job: list(gatewayUrl, '/api/products'),
+    });
+  }
+  if (options.only.has('me')) {
+    // Authenticated: the gateway checks the token, then asks the users service (PostgreSQL).
+    const me = (baseUrl: string, path: string): LoadJob => ({
+      kind: 'http',
+      baseUrl,
+      paths: [path],
+      headers: { authorization: `Bearer ${customerToken}` },
+      concurrency: lowConcurrency,
+      ...timing,
+    });
+    plan.push({
+      key: 'floor-me',
+      label: 'floor: http → verify token → amqplib → SELECT user by id',
+      concurrency: lowConcurrency,
+      job: me(floorUrl, '/me'),
+    });
+    plan.push({
+      key: 'ours-me',
+      label: 'ours: GET /api/users/me',
+      concurrency: lowConcurrency,
+      baseline: 'floor-me',
+      job: me(gatewayUrl, '/api/users/me'),
     });
   }
   if (options.only.has('const'))
@@ -717,14 +855,14 @@ async function runSaga(
     rowWrites !== undefined
       ? 'rows FerretDB wrote to PostgreSQL for our database, from pg_stat_user_tables; a conditional update that matches nothing is not counted'
       : 'server-wide write commands from serverStatus';
-  const sagaTarget = writesPerOrder ? ceiling.perSecond / 2 / writesPerOrder : undefined;
+  // What the stand-in alone would allow, at half its write ceiling: shown beside the target.
+  const storeLimit = writesPerOrder ? ceiling.perSecond / 2 / writesPerOrder : undefined;
   console.log(
-    `[bench] saga closed loop: ${fmt(closed.perSecond, 1)} orders/s, p50 ${ms(closed.p50)} p99 ${ms(closed.p99)}; ${writesPerOrder !== undefined ? fmt(writesPerOrder, 2) : '?'} writes/order; target ${sagaTarget !== undefined ? fmt(sagaTarget, 1) : '?'} orders/s`,
+    `[bench] saga closed loop: ${fmt(closed.perSecond, 1)} orders/s, p50 ${ms(closed.p50)} p99 ${ms(closed.p99)}; ${writesPerOrder !== undefined ? fmt(writesPerOrder, 2) : '?'} writes/order; target ${SAGA_TARGET} orders/s`,
   );
   let paced: SagaResult | undefined;
-  let pacedRate: number | undefined;
-  if (sagaTarget !== undefined) {
-    pacedRate = sagaTarget / 2;
+  const pacedRate = SAGA_TARGET / 2;
+  {
     console.log(
       `[bench] saga paced at ${fmt(pacedRate, 1)} orders/s for ${options.pacedMs / 1000} s ...`,
     );
@@ -744,7 +882,8 @@ async function runSaga(
     writeSource,
     commandWrites,
     rowWrites,
-    target: sagaTarget,
+    target: SAGA_TARGET,
+    storeLimit,
   };
 }
 
@@ -820,6 +959,8 @@ async function main(): Promise<void> {
       MONGO_URL: target.mongoUrl,
       FLOOR_QUEUE: floorQueue,
       FLOOR_MONGO_DB: target.ordersDatabase,
+      FLOOR_USERS_DATABASE_URL: target.usersDatabaseUrl,
+      JWT_SECRET: target.jwtSecret,
     };
     const load = await LoadGenerator.start();
     cleanups.push(() => load.stop());
@@ -852,6 +993,7 @@ async function main(): Promise<void> {
       rabbitmqUrl: target.rabbitmqUrl,
       floorQueue,
       readIds,
+      customerToken: customer.token!,
     });
     if (options.prewarmMs > 0 && plan.length > 0) {
       // Our apps, the floor and the load generator all run from freshly started processes: one
@@ -899,7 +1041,13 @@ async function main(): Promise<void> {
       : undefined;
     notes.push(...appLogs.errors.map((line) => `app error log: ${line}`));
 
-    const report = renderReport(options, target, rows, saga, {
+    const summary = summarize(options, rows, saga);
+    const before = options.saveBefore ? undefined : readSummary(options.before);
+    if (before && before.settings !== summary.settings)
+      notes.push(
+        `the before figures were taken at ${before.settings}, this run at ${summary.settings}`,
+      );
+    const report = renderReport(options, target, rows, saga, before, {
       startedAt,
       loadStart,
       loadEnd: loadavg(),
@@ -909,6 +1057,12 @@ async function main(): Promise<void> {
     console.log('');
     console.log(report);
     writeFileSync(options.out, report);
+    if (options.saveBefore) {
+      writeSummary(options.before, summary);
+      console.log(
+        `[bench] this run's figures are now the before: ${relative(process.cwd(), options.before)}`,
+      );
+    }
     console.log(`[bench] written to ${relative(process.cwd(), options.out)}`);
   } finally {
     clearTimeout(watchdog);

@@ -11,7 +11,8 @@ export interface ApiResponse<T = unknown> {
 export class ShopApi {
   constructor(
     readonly baseUrl: string,
-    private readonly token?: string,
+    /** The bearer access token this client sends, if logged in. */
+    readonly token?: string,
     /** Each request is aborted (fetch rejects with a TimeoutError) after this long. Default: never. */
     private readonly requestTimeoutMs?: number,
   ) {}
