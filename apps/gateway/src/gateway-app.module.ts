@@ -20,8 +20,8 @@ import { UsersModule } from './users/users.module';
   imports: [
     EnvModule.forRoot(GatewayEnv),
     HttpCorrelationModule,
-    LoggingModule.forRoot('gateway', { hasMessageHandlers: false }),
-    MetricsModule.forRoot('gateway', { hasMessageHandlers: false }),
+    LoggingModule.forRoot('gateway'),
+    MetricsModule.forRoot('gateway'),
     ServiceClientsModule.register([
       { client: UsersClient, service: 'users' },
       { client: ProductsClient, service: 'orders' },

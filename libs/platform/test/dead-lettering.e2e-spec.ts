@@ -11,7 +11,7 @@ import {
   declareServiceQueues,
   describeMismatch,
 } from '../src/messaging/queue-declarations';
-import { RmqAckInterceptor } from '../src/messaging/rmq-ack.interceptor';
+import { MessageHandlingInterceptor } from '../src/messaging/message-handling.interceptor';
 import {
   QueueDeclaration,
   QueueType,
@@ -189,7 +189,7 @@ describe('Service queues on the real broker', () => {
           strategy: new ServiceServerRmq(rmqServerOptions(endpoint).options ?? {}),
           logger: false,
         });
-        service.useGlobalInterceptors(new RmqAckInterceptor());
+        service.useGlobalInterceptors(new MessageHandlingInterceptor());
         await service.listen();
       });
 

@@ -4,7 +4,12 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { BaseEnv } from '../config/base.env';
 import { RpcErrorFilter } from '../errors/rpc-error.filter';
 import { MessageDrain } from '../messaging/message-drain';
-import { RmqAckInterceptor } from '../messaging/rmq-ack.interceptor';
+import { MessageHandlingInterceptor } from '../messaging/message-handling.interceptor';
+import { messageLogLines } from '../logging/message-log-lines';
+import { writesLogLines } from '../logging/logging.module';
+import { Metrics } from '../metrics/metrics';
+import { messageMetrics } from '../metrics/metrics-recording';
+import { ClsService } from 'nestjs-cls';
 import { declareServiceQueues } from '../messaging/queue-declarations';
 import {
   queueName,
@@ -47,7 +52,16 @@ export async function bootstrapService(
   // Global enhancers are read when the microservice is connected, so they come first.
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
-  app.useGlobalInterceptors(new RmqAckInterceptor(app.get(MessageDrain)));
+  app.useGlobalInterceptors(
+    new MessageHandlingInterceptor({
+      drain: app.get(MessageDrain),
+      cls: app.get(ClsService),
+      observers: [
+        messageMetrics(app.get(Metrics)),
+        ...(writesLogLines(env) ? [messageLogLines()] : []),
+      ],
+    }),
+  );
   app.connectMicroservice(
     { strategy: new ServiceServerRmq(transport.options ?? {}) },
     { inheritAppConfig: true },

@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ClsModule } from 'nestjs-cls';
 import { BaseEnv } from '../config/base.env';
 import { EnvModule } from '../config/env.module';
-import { rpcCorrelationOptions } from '../context/correlation';
 import { ServiceHealthModule } from '../health/service-health.module';
 import { PingHandler, SERVICE_NAME } from '../health/ping.handler';
 import { MessageDrain } from '../messaging/message-drain';
@@ -32,7 +31,8 @@ export class ServicePlatformModule {
       exports: [MessageDrain, QueueDepthProbe],
       imports: [
         EnvModule.forRoot(env),
-        ClsModule.forRoot(rpcCorrelationOptions()),
+        // Only ClsService: MessageHandlingInterceptor runs each message in its context.
+        ClsModule.forRoot({ global: true }),
         LoggingModule.forRoot(service),
         MetricsModule.forRoot(service),
         database === 'typeorm'

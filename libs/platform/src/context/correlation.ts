@@ -1,7 +1,6 @@
-import { ExecutionContext, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { RmqContext } from '@nestjs/microservices';
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { MessageHeaders } from '@shop/contracts';
-import { CLS_ID, ClsModuleOptions, ClsService, ClsServiceManager, ClsStore } from 'nestjs-cls';
+import { CLS_ID, ClsService, ClsServiceManager, ClsStore } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
 
 /** What every log line and outgoing message of a request carries. */
@@ -50,34 +49,6 @@ export class HttpCorrelationModule implements NestModule {
     // Where ClsModule.forRoot mounts its middleware on Express 5.
     consumer.apply(httpCorrelationMiddleware(ClsServiceManager.getClsService())).forRoutes('/');
   }
-}
-
-function headersOf(context: ExecutionContext): Record<string, unknown> {
-  if (context.getType() !== 'rpc') return {};
-  const rpcContext = context.switchToRpc().getContext<unknown>();
-  if (!(rpcContext instanceof RmqContext)) return {};
-  const message = rpcContext.getMessage() as { properties?: { headers?: Record<string, unknown> } };
-  return message.properties?.headers ?? {};
-}
-
-/** nestjs-cls for RMQ services: restore the caller's correlation id and user from message headers. */
-export function rpcCorrelationOptions(): ClsModuleOptions {
-  return {
-    global: true,
-    interceptor: {
-      mount: true,
-      generateId: true,
-      // We have no proxy providers nor plugins; resolving none still costs a pass per message.
-      resolveProxyProviders: false,
-      initializePlugins: false,
-      idGenerator: (context: ExecutionContext) =>
-        correlationIdFrom(headersOf(context)[MessageHeaders.correlationId]),
-      setup: (cls: ClsService<RequestContext>, context: ExecutionContext) => {
-        const userId = headersOf(context)[MessageHeaders.userId];
-        if (typeof userId === 'string') cls.set('userId', userId);
-      },
-    },
-  };
 }
 
 /** Headers for a message sent on behalf of the current request. */

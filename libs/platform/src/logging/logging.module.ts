@@ -1,12 +1,9 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClsService } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { type Level } from 'pino';
-import { PlatformModuleOptions } from '../bootstrap/platform-module.options';
 import { BaseEnv } from '../config/base.env';
 import { REQUEST_ID_HEADER, RequestContext } from '../context/correlation';
-import { MessageLoggingInterceptor } from './message-logging.interceptor';
 import { logDestination } from './log-destination';
 
 const pinoLevels: Record<BaseEnv['LOG_LEVEL'], Level> = {
@@ -45,7 +42,8 @@ const accessLineSerializers = {
   err: pino.stdSerializers.err,
 };
 
-function writesLogLines(env: BaseEnv): boolean {
+/** Whether LOG_LEVEL lets access and message lines through ('log' and below). */
+export function writesLogLines(env: BaseEnv): boolean {
   return pino.levels.values[pinoLevels[env.LOG_LEVEL]] <= pino.levels.values.info;
 }
 
@@ -55,24 +53,9 @@ function writesLogLines(env: BaseEnv): boolean {
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(
-    service: string,
-    { hasMessageHandlers = true }: PlatformModuleOptions = {},
-  ): DynamicModule {
+  static forRoot(service: string): DynamicModule {
     return {
       module: LoggingModule,
-      providers: hasMessageHandlers
-        ? [
-            {
-              provide: APP_INTERCEPTOR,
-              inject: [BaseEnv],
-              // Above 'log' the interceptor would write nothing, yet still cost a layer of
-              // rxjs and async-context wrappers per message; Nest skips an enhancer that is null.
-              useFactory: (env: BaseEnv) =>
-                writesLogLines(env) ? new MessageLoggingInterceptor() : null,
-            },
-          ]
-        : [],
       imports: [
         LoggerModule.forRootAsync({
           inject: [BaseEnv, ClsService],

@@ -1,5 +1,14 @@
 /** The fields a readable line shows in its own place; the rest follow as compact JSON. */
-const placedFields = new Set(['level', 'time', 'pid', 'hostname', 'service', 'context', 'message', 'err']);
+const placedFields = new Set([
+  'level',
+  'time',
+  'pid',
+  'hostname',
+  'service',
+  'context',
+  'message',
+  'err',
+]);
 
 const levelLabels: Record<number, string> = {
   10: 'TRACE',

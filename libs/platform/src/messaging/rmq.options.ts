@@ -113,7 +113,7 @@ function rmqOptions(endpoint: RmqEndpoint, side: 'server' | 'client'): RmqOption
       queue,
       queueOptions,
       persistent: true,
-      // Servers acknowledge explicitly (RmqAckInterceptor), after the work is done. A client's
+      // Servers acknowledge explicitly (MessageHandlingInterceptor), after the work is done. A client's
       // noAck applies to its replies, read from direct reply-to, which refuses acknowledgements.
       noAck: side === 'client',
       prefetchCount: endpoint.prefetchCount,

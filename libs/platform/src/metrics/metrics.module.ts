@@ -1,9 +1,6 @@
 import { Controller, DynamicModule, Get, Header, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { PlatformModuleOptions } from '../bootstrap/platform-module.options';
 import { Metrics } from './metrics';
-import { MessageMetricsInterceptor } from './metrics.interceptor';
 
 @ApiExcludeController()
 @Controller('metrics')
@@ -20,20 +17,12 @@ class MetricsController {
 /** `GET /metrics` in Prometheus' text format, and the app's `Metrics` to record into. */
 @Module({})
 export class MetricsModule {
-  static forRoot(
-    service: string,
-    { hasMessageHandlers = true }: PlatformModuleOptions = {},
-  ): DynamicModule {
+  static forRoot(service: string): DynamicModule {
     return {
       module: MetricsModule,
       global: true,
       controllers: [MetricsController],
-      providers: [
-        { provide: Metrics, useValue: new Metrics(service) },
-        ...(hasMessageHandlers
-          ? [{ provide: APP_INTERCEPTOR, useClass: MessageMetricsInterceptor }]
-          : []),
-      ],
+      providers: [{ provide: Metrics, useValue: new Metrics(service) }],
       exports: [Metrics],
     };
   }

@@ -1,7 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { RmqContext } from '@nestjs/microservices';
 import type { NextFunction, Request, Response } from 'express';
-import { Observable, finalize, tap } from 'rxjs';
+import { MessageObserver } from '../messaging/message-handling.interceptor';
 import { Metrics } from './metrics';
 
 function secondsSince(startedAt: bigint): number {
@@ -9,26 +7,15 @@ function secondsSince(startedAt: bigint): number {
 }
 
 /** Times every RMQ message handler of the app, by pattern and outcome. */
-@Injectable()
-export class MessageMetricsInterceptor implements NestInterceptor {
-  constructor(private readonly metrics: Metrics) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const rpcContext =
-      context.getType() === 'rpc' ? context.switchToRpc().getContext<unknown>() : undefined;
-    if (!(rpcContext instanceof RmqContext)) return next.handle();
-    const startedAt = process.hrtime.bigint();
-    let outcome = 'success';
-    return next.handle().pipe(
-      tap({ error: () => (outcome = 'error') }),
-      finalize(() =>
-        this.metrics.messageHandlerDuration.observe(
-          { pattern: rpcContext.getPattern(), outcome },
-          secondsSince(startedAt),
-        ),
-      ),
-    );
-  }
+export function messageMetrics(metrics: Metrics): MessageObserver {
+  return {
+    handled(pattern, seconds, error) {
+      metrics.messageHandlerDuration.observe(
+        { pattern, outcome: error === undefined ? 'success' : 'error' },
+        seconds,
+      );
+    },
+  };
 }
 
 /**
