@@ -7,7 +7,11 @@ RUN npm ci --no-audit --no-fund
 FROM dependencies AS build
 ARG APP
 COPY . .
-RUN test -n "$APP" && npx nest build "$APP" && npm prune --omit=dev
+# --omit=optional as well: npm keeps a devDependency that a production package lists as an
+# optional peer (typeorm's ts-node and mongodb, hence typescript and @swc/core: 41 of 182 MB;
+# npm/cli#6282). The one optional dependency it also drops, pg-cloudflare, is for Cloudflare
+# Workers. npm run test:image runs these steps and the apps from what they leave.
+RUN test -n "$APP" && npx nest build "$APP" && npm prune --omit=dev --omit=optional
 
 FROM node:20-bookworm-slim AS runtime
 ARG APP

@@ -9,7 +9,28 @@ export type AppName = 'gateway' | 'users' | 'orders' | 'payments';
 /** The apps' LOG_LEVEL values (BaseEnv). */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
+/** How an app's process is started: which script node runs, where, with which variables. */
+export interface AppLauncher {
+  /** Node's arguments (flags and script) and the working directory of the app's process. */
+  command(app: AppName): { args: string[]; cwd: string };
+  /** The variables the process starts with, under the test's own. */
+  inheritedVariables(): NodeJS.ProcessEnv;
+}
+
+const root = join(__dirname, '..', '..');
+
+/** The app's TypeScript source, compiled as it loads (SWC), with this process's variables. */
+export const fromSource: AppLauncher = {
+  command: (app) => ({
+    args: ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')],
+    cwd: root,
+  }),
+  inheritedVariables: () => process.env,
+};
+
 export interface AppProcessOptions {
+  /** Default {@link fromSource}; test/image runs the production bundles. */
+  launcher?: AppLauncher;
   /**
    * LOG_LEVEL of the app, whatever the variables say. Default 'log': tests read access and
    * message lines (correlation ids, shutdown messages); a benchmark asks for 'warn'.
@@ -43,8 +64,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const root = join(__dirname, '..', '..');
-
 // The level of a line in the readable format (libs/platform/src/logging/readable-lines.ts).
 const readableLevel = /^\[[\d:.]+\] (?:\x1b\[\d+m)?([A-Z]+)/;
 const readableLevels: Record<string, number> = {
@@ -66,8 +85,8 @@ export interface LogLine {
 }
 
 /**
- * One app as its own OS process, run from source, so tests can kill it (SIGKILL, SIGTERM)
- * and read every line it logs.
+ * One app as its own OS process, run from source unless told otherwise, so tests can kill it
+ * (SIGKILL, SIGTERM) and read every line it logs.
  */
 export class AppProcess {
   readonly lines: LogLine[] = [];
@@ -104,26 +123,28 @@ export class AppProcess {
   static async start(
     app: AppName,
     variables: Record<string, string>,
-    { logLevel = 'log', logFormat = 'json', startTimeoutMs = 30_000 }: AppProcessOptions = {},
+    {
+      launcher = fromSource,
+      logLevel = 'log',
+      logFormat = 'json',
+      startTimeoutMs = 30_000,
+    }: AppProcessOptions = {},
   ): Promise<AppProcess> {
     // Chosen here rather than port 0, so readiness does not depend on a line the log level
     // may silence.
     const httpPort = await freePort();
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          ...variables,
-          [httpPortVariables[app]]: String(httpPort),
-          LOG_FORMAT: logFormat,
-          LOG_LEVEL: logLevel,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const { args, cwd } = launcher.command(app);
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: {
+        ...launcher.inheritedVariables(),
+        ...variables,
+        [httpPortVariables[app]]: String(httpPort),
+        LOG_FORMAT: logFormat,
+        LOG_LEVEL: logLevel,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const started = new AppProcess(app, child, httpPort, logLevel);
     try {
       await started.waitUntilListening(startTimeoutMs);
