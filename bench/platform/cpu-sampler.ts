@@ -59,7 +59,7 @@ export function snapshot(): CpuSnapshot {
 /** Names a process for the breakdown, or undefined to count it as "other". */
 export type Classifier = (
   pid: number,
-  sample: { comm: string; cmdline: string },
+  sample: { comm: string; cmdline: string; ppid: number },
   isOurs: boolean,
 ) => string | undefined;
 

@@ -25,7 +25,7 @@
  */
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform as osPlatform, release, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { connect } from 'amqplib';
@@ -333,8 +333,17 @@ const cpuGroups = [
   'other',
 ] as const;
 
+/** Whether a process was started by `npm start` (each app runs under scripts/supervise.sh). */
+function startedByNpmStart(ppid: number): boolean {
+  try {
+    return readFileSync(`/proc/${ppid}/cmdline`, 'utf8').includes('supervise.sh');
+  } catch {
+    return false;
+  }
+}
+
 function classifier(target: Target): Classifier {
-  return (pid, { comm, cmdline }, isOurs) => {
+  return (pid, { comm, cmdline, ppid }, isOurs) => {
     if (pid === process.pid) return 'bench';
     const app = /apps\/(gateway|users|orders|payments)\b/.exec(cmdline)?.[1];
     if (isOurs) {
@@ -347,8 +356,8 @@ function classifier(target: Target): Classifier {
     if (comm.startsWith('postgres')) return 'postgres';
     if (comm.startsWith('beam') || comm.startsWith('erl_') || comm === 'epmd') return 'rabbitmq';
     if (comm.startsWith('ferretdb')) return 'ferretdb';
-    // Apps of `npm start` (external mode); in self-hosted mode these are someone else's.
-    if (app && target.mode === 'external')
+    // Apps of `npm start` (external mode); test platforms and self-hosted mode's are not it.
+    if (app && target.mode === 'external' && startedByNpmStart(ppid))
       return app === 'users' || app === 'payments' ? 'users+payments' : app;
     return undefined;
   };
