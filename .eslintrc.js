@@ -1,3 +1,6 @@
+// The apps of the platform: apps.json is the one list (docs/adding-a-service.md).
+const { apps } = require('./apps.json');
+
 module.exports = {
   root: true,
   parser: '@typescript-eslint/parser',
@@ -24,7 +27,7 @@ module.exports = {
       'error',
       {
         zones: [
-          ...['gateway', 'users', 'orders', 'payments'].map((app) => ({
+          ...apps.map(({ name: app }) => ({
             target: `./apps/${app}`,
             from: './apps',
             except: [`./${app}`],

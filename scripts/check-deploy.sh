@@ -16,7 +16,8 @@
 # (git-ignored). Measured on two shared cores: 8 min 44 s with Go's build cache empty (module
 # downloads not included), 36 s in a fresh clone while Go's build cache is warm, 3-12 s
 # afterwards. Needs Go >= 1.26.8.
-# Exits non-zero on any failure; the last line is a summary.
+# Exits non-zero on any failure; the last line is a summary. `--helm-path` builds only helm and
+# prints its path.
 set -euo pipefail
 
 readonly HELM_VERSION=v4.3.2
@@ -85,6 +86,11 @@ build_tool() { # name module@version ./cmd/package variable [-X version ldflag]
     || { tail -n 20 "$BUILD_LOG" >&2; die "building $name from $module failed (log: $BUILD_LOG)."; }
   mv "$bin.tmp" "$bin"
   log "built $name ${module##*@} in $((SECONDS - started)) s"
+}
+
+# Sets HELM.
+build_helm() {
+  build_tool helm "helm.sh/helm/v4@$HELM_VERSION" ./cmd/helm HELM helm.sh/helm/v4/internal/version.version
 }
 
 # Appends the CRD files of a Go module to CRDS.
@@ -201,10 +207,18 @@ expect_refusal() { # what expected command...
 
 # An install that forgets a secret must stop with a message naming the value to set.
 check_required_secrets() {
+  local mongo_apps=() passwords=() app
+  # Each mongo app of apps.json needs its password when the chart runs the MongoDB operator.
+  mapfile -t mongo_apps < <(node "$ROOT/scripts/list-apps.js" --database mongo name)
+  for app in "${mongo_apps[@]}"; do passwords+=(--set "mongodb.operator.passwords.$app=check-only"); done
   expect_refusal "helm template without secrets.jwtSecret" "secrets.jwtSecret is required" \
-    "$HELM" template shop "$CHART" --set mongodb.operator.passwords.orders=check-only
-  expect_refusal "helm template without the orders MongoDB password" "mongodb.operator.passwords.orders is required" \
-    "$HELM" template shop "$CHART" --set secrets.jwtSecret=check-only-placeholder-not-a-secret-0123456789
+    "$HELM" template shop "$CHART" "${passwords[@]}"
+  if ((${#mongo_apps[@]})); then
+    app=${mongo_apps[0]}
+    expect_refusal "helm template without the $app MongoDB password" "mongodb.operator.passwords.$app is required" \
+      "$HELM" template shop "$CHART" --set secrets.jwtSecret=check-only-placeholder-not-a-secret-0123456789 \
+      "${passwords[@]:2}"
+  fi
   expect_refusal "helm template with a short secrets.jwtSecret" "at least 32 characters" \
     "$HELM" template shop "$CHART" -f "$CHECK_DIR/values/operators.yaml" --set secrets.jwtSecret=short
   # values.schema.json: a misspelled value is an error, not silently ignored.
@@ -244,16 +258,29 @@ check_compose() {
     env -u JWT_SECRET "$COMPOSE" -f "$ROOT/docker-compose.yml" config --quiet
 }
 
-main() {
-  local started=$SECONDS
+take_lock() {
   mkdir -p "$BIN_DIR" "$OUT_DIR"
   exec 9>"$CACHE_DIR/lock"
   # A cold build takes minutes; a second run waits for it instead of building twice.
   flock -w 1800 9 || die "another scripts/check-deploy.sh holds $CACHE_DIR/lock for more than 30 minutes."
+}
+
+# `--helm-path`: only builds helm (once, as the check does) and prints its path, for tests that
+# render the chart (test/scaffold.e2e-spec.ts).
+print_helm_path() {
+  take_lock
+  find_go
+  build_helm
+  printf '%s\n' "$HELM"
+}
+
+main() {
+  local started=$SECONDS
+  take_lock
   find_go
   # One build at a time: Go builds take both cores.
   build_tool kubeconform "github.com/yannh/kubeconform@$KUBECONFORM_VERSION" ./cmd/kubeconform KUBECONFORM main.version
-  build_tool helm "helm.sh/helm/v4@$HELM_VERSION" ./cmd/helm HELM helm.sh/helm/v4/internal/version.version
+  build_helm
   build_tool docker-compose "github.com/docker/compose/v5@$COMPOSE_VERSION" ./cmd COMPOSE \
     github.com/docker/compose/v5/internal.Version
   build_schemas
@@ -275,4 +302,8 @@ main() {
     "$VALID" "$INVALID" "$SKIPPED" "$REJECTED" $((SECONDS - started))
 }
 
-main "$@"
+case "${1:-}" in
+  --helm-path) print_helm_path ;;
+  "") main ;;
+  *) die "usage: scripts/check-deploy.sh [--helm-path]" ;;
+esac

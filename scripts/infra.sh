@@ -9,7 +9,8 @@
 #
 # Environment (defaults in brackets):
 #   POSTGRES_URL       [postgres://postgres@127.0.0.1:5432/postgres]
-#   USERS_DB_NAME      [shop_users]      PAYMENTS_DB_NAME [shop_payments]
+#   <APP>_DB_NAME      [its database.name in apps.json]  for each postgres app of apps.json,
+#                      e.g. USERS_DB_NAME [shop_users], PAYMENTS_DB_NAME [shop_payments]
 #   RABBITMQ_URL       [amqp://guest:guest@127.0.0.1:5672]
 #   MONGO_URL          [mongodb://127.0.0.1:27017]
 #   FERRETDB_PG_DB     [ferretdb]  PostgreSQL database FerretDB stores its data in
@@ -35,8 +36,6 @@ readonly BUILD_LOG="$CACHE_DIR/build.log"
 readonly LOCK_FILE="$CACHE_DIR/infra.lock"
 
 POSTGRES_URL="${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-USERS_DB_NAME="${USERS_DB_NAME:-shop_users}"
-PAYMENTS_DB_NAME="${PAYMENTS_DB_NAME:-shop_payments}"
 RABBITMQ_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672}"
 MONGO_URL="${MONGO_URL:-mongodb://127.0.0.1:27017}"
 FERRETDB_PG_DB="${FERRETDB_PG_DB:-ferretdb}"
@@ -85,6 +84,22 @@ tcp_open() { # host port
 }
 
 # ---------------------------------------------------------------- PostgreSQL
+
+# The databases of the postgres apps of apps.json, each overridable by <APP>_DB_NAME
+# (catalog-search: CATALOG_SEARCH_DB_NAME).
+app_databases() {
+  local listed app db variable
+  command -v node >/dev/null || die "node not found: the list of apps (apps.json) is read with it."
+  listed="$(node "$ROOT/scripts/list-apps.js" --database postgres name database.name)" \
+    || die "Cannot read the postgres apps of $ROOT/apps.json (see above)."
+  APP_DATABASES=()
+  while read -r app db; do
+    [[ -n $app ]] || continue
+    variable="${app^^}_DB_NAME"
+    variable="${variable//-/_}"
+    APP_DATABASES+=("${!variable:-$db}")
+  done <<<"$listed"
+}
 
 PSQL=(psql -X -q -A -t -v ON_ERROR_STOP=1)
 
@@ -419,10 +434,12 @@ ensure_mongo() {
 
 cmd_up() {
   take_lock "$LOCK_FILE" 600 scripts/infra.sh
+  local db listed
+  app_databases
   check_postgres
-  ensure_db "$USERS_DB_NAME"
-  ensure_db "$PAYMENTS_DB_NAME"
-  log "postgres: ok ($(redact "$POSTGRES_URL"); databases $USERS_DB_NAME, $PAYMENTS_DB_NAME)"
+  for db in "${APP_DATABASES[@]}"; do ensure_db "$db"; done
+  printf -v listed '%s, ' "${APP_DATABASES[@]}"
+  log "postgres: ok ($(redact "$POSTGRES_URL"); databases ${listed%, })"
   check_rabbit
   log "rabbitmq: ok ($HP_HOST:$HP_PORT)"
   ensure_mongo
@@ -436,8 +453,9 @@ cmd_down() {
 
 cmd_status() {
   local down=0 rc=0 db missing=() pid
+  app_databases
   if command -v psql >/dev/null && pg_answers; then
-    for db in "$USERS_DB_NAME" "$PAYMENTS_DB_NAME"; do pg_db_exists "$db" || missing+=("$db"); done
+    for db in "${APP_DATABASES[@]}"; do pg_db_exists "$db" || missing+=("$db"); done
     if ((${#missing[@]})); then
       log "postgres: ok ($(redact "$POSTGRES_URL")), missing databases: ${missing[*]} (run scripts/infra.sh up)"
       down=1

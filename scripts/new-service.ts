@@ -4,10 +4,11 @@
  *   npm run new:service -- <name> [--database postgres|mongo]
  *
  * Writes apps/<name> (bootstrap, app module, env, a first feature answering `<name>.ping.v1`,
- * a unit spec, README) and libs/contracts/src/<name> (patterns, DTOs, typed client), then
- * registers the service in nest-cli.json, the build script, scripts/start.sh, docker-compose,
- * scripts/infra.sh and docker/postgres-init.sql (postgres), the test harness' queue list and
- * the lint rule that keeps apps apart. See docs/adding-a-service.md.
+ * a unit spec, README) and libs/contracts/src/<name> (patterns, DTOs, typed client), then adds
+ * the service to apps.json, the list that the build, npm start, scripts/infra.sh, the test
+ * harness and lint derive from, and to the files that cannot read it: nest-cli.json,
+ * docker-compose.yml, docker/postgres-init.sql (postgres) and the Helm chart's values (and the
+ * deploy check's). See docs/adding-a-service.md.
  *
  * Everything is checked and prepared in memory first; a refusal is one sentence on stderr,
  * exit code 1, and no file touched. A wiring file whose shape it does not recognise is left
@@ -15,6 +16,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { AppDefinition } from './lib/app-list';
+import { addMappingEntry } from './lib/yaml-mapping-entry';
 
 const DATABASES = ['postgres', 'mongo'] as const;
 type Database = (typeof DATABASES)[number];
@@ -56,6 +59,7 @@ interface ServiceRequest {
   names: ServiceNames;
   database: Database;
   httpPort: number;
+  logColour: string;
 }
 
 interface FileChange {
@@ -160,12 +164,17 @@ interface NestCli {
   [key: string]: unknown;
 }
 
-function readNestCli(workspace: Workspace): NestCli {
+interface AppList {
+  apps: AppDefinition[];
+  [key: string]: unknown;
+}
+
+function readJson<T>(workspace: Workspace, path: string): T {
   try {
-    return JSON.parse(workspace.read('nest-cli.json')) as NestCli;
+    return JSON.parse(workspace.read(path)) as T;
   } catch (error) {
     throw new Refusal(
-      `Cannot read nest-cli.json (${error instanceof Error ? error.message : String(error)}), so nothing was generated.`,
+      `Cannot read ${path} (${error instanceof Error ? error.message : String(error)}), so nothing was generated.`,
     );
   }
 }
@@ -183,8 +192,15 @@ function refuseInvalidName(name: string): void {
     );
 }
 
-function refuseUnusableName(workspace: Workspace, names: ServiceNames, nestCli: NestCli): void {
+function refuseUnusableName(
+  workspace: Workspace,
+  names: ServiceNames,
+  nestCli: NestCli,
+  appList: AppList,
+): void {
   const { kebab } = names;
+  if (appList.apps.some((app) => app.name === kebab))
+    throw new Refusal(`"${kebab}" already exists: apps.json lists an app of that name.`);
   if (nestCli.projects?.[kebab])
     throw new Refusal(`"${kebab}" already exists: nest-cli.json has a project of that name.`);
   for (const folder of [`apps/${kebab}`, `libs/${kebab}`, `libs/contracts/src/${kebab}`]) {
@@ -246,17 +262,15 @@ function dockerComposeServices(compose: string): string[] {
   return [...section[1].matchAll(/^ {2}([A-Za-z0-9._-]+):/gm)].map((match) => match[1]);
 }
 
-/** One port above every `*_PORT` default of the apps (3000-3003 today). */
-function nextHttpPort(workspace: Workspace): number {
-  const ports = workspace
-    .typeScriptFiles('apps')
-    .filter((file) => file.endsWith('.env.ts'))
-    .flatMap((file) =>
-      [...workspace.read(file).matchAll(/_PORT\s*=\s*([\d_]+)/g)].map((match) =>
-        Number(match[1].replaceAll('_', '')),
-      ),
-    );
-  return Math.max(FIRST_SERVICE_PORT - 1, ...ports) + 1;
+/** One port above those of apps.json (3000-3003 today). */
+function nextHttpPort({ apps }: AppList): number {
+  return Math.max(FIRST_SERVICE_PORT - 1, ...apps.map(({ httpPort }) => httpPort)) + 1;
+}
+
+/** The first colour of LOG_COLOURS that no app of apps.json uses yet. */
+function nextLogColour({ apps }: AppList): string {
+  const taken = new Set(apps.map(({ logColour }) => logColour));
+  return LOG_COLOURS.find((colour) => !taken.has(colour)) ?? 'white';
 }
 
 // ------------------------------------------------------------------ new files
@@ -265,14 +279,18 @@ function importLine(names: string[], from: string): string {
   return `import { ${names.join(', ')} } from '${from}';`;
 }
 
-function serviceFiles({ names, database, httpPort }: ServiceRequest, workspace: Workspace) {
+function serviceFiles(
+  { names, database, httpPort }: ServiceRequest,
+  workspace: Workspace,
+  appList: AppList,
+) {
   const { kebab, pascal, camel, constant, databaseName } = names;
   const app = `apps/${kebab}`;
   const contracts = `libs/contracts/src/${kebab}`;
   const isPostgres = database === 'postgres';
   const files: Record<string, string> = {};
 
-  files[`${app}/tsconfig.app.json`] = appTsConfig(workspace, kebab);
+  files[`${app}/tsconfig.app.json`] = appTsConfig(workspace, kebab, appList);
 
   files[`${app}/src/main.ts`] =
     `// Decorators of the env classes read metadata before Nest is loaded.
@@ -503,21 +521,21 @@ export class ${pascal}PingReply {
   files[`${contracts}/${kebab}.client.ts`] =
     `import { RpcSender, idempotent } from '../common/rpc-sender';
 ${importLine([`${pascal}PingQuery`, `${pascal}PingReply`], `./${kebab}.dto`)}
-${importLine([`${pascal}Patterns`], `./${kebab}.patterns`)}
+${importLine([`${constant}_SERVICE`, `${pascal}Patterns`], `./${kebab}.patterns`)}
 
 /**
  * Typed client of the ${kebab} service: feature code never names a pattern.
  *
  * @example
- * // In the module of the calling app:
- * ServiceClientsModule.register([
- *   { client: ${pascal}Client, service: ${constant}_SERVICE },
- * ]);
+ * // In the module of the calling app (the client names its service itself):
+ * ServiceClientsModule.register([${pascal}Client]);
  * // In a provider that injects \`${camel}: ${pascal}Client\`:
  * const reply = await ${camel}.ping({ message: 'hello' });
  * // reply: { service: '${kebab}', echo: 'hello' }
  */
 export class ${pascal}Client {
+  static readonly service = ${constant}_SERVICE;
+
   constructor(private readonly rpc: RpcSender) {}
 
   /** A query: a repeat changes nothing, so a call that timed out may be sent again. */
@@ -527,14 +545,15 @@ export class ${pascal}Client {
 }
 `;
 
-  files[`${app}/README.md`] = appReadme({ names, database, httpPort });
+  files[`${app}/README.md`] = appReadme(names, database, httpPort);
   return files;
 }
 
-/** The tsconfig of an existing app with the output folder of the new one, so they never drift. */
-function appTsConfig(workspace: Workspace, kebab: string): string {
-  const template = ['payments', 'users', 'orders', 'gateway']
-    .map((app) => `apps/${app}/tsconfig.app.json`)
+/** The tsconfig of an existing service with the output folder of the new one, so they never drift. */
+function appTsConfig(workspace: Workspace, kebab: string, { apps }: AppList): string {
+  const template = apps
+    .filter((app) => app.kind === 'service')
+    .map((app) => `apps/${app.name}/tsconfig.app.json`)
     .find((path) => workspace.exists(path));
   const config = template
     ? (JSON.parse(workspace.read(template)) as { compilerOptions?: Record<string, unknown> })
@@ -548,7 +567,7 @@ function appTsConfig(workspace: Workspace, kebab: string): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-function appReadme({ names, database, httpPort }: ServiceRequest): string {
+function appReadme(names: ServiceNames, database: Database, httpPort: number): string {
   const { kebab, pascal, constant, databaseName } = names;
   const storage =
     database === 'postgres'
@@ -613,10 +632,37 @@ interface Edit {
   isRequired?: boolean;
 }
 
-function edits({ names, database, httpPort }: ServiceRequest): Edit[] {
+function edits({ names, database, httpPort, logColour }: ServiceRequest): Edit[] {
   const { kebab, constant, databaseName } = names;
   const isPostgres = database === 'postgres';
   const list: Edit[] = [
+    {
+      path: 'apps.json',
+      isRequired: true,
+      apply: (content) => {
+        const appList = JSON.parse(content) as AppList;
+        const app: AppDefinition = {
+          name: kebab,
+          kind: 'service',
+          httpPortVariable: `${constant}_HTTP_PORT`,
+          httpPort,
+          database: isPostgres
+            ? { kind: 'postgres', name: databaseName, urlVariable: `${constant}_DATABASE_URL` }
+            : {
+                kind: 'mongo',
+                name: databaseName,
+                urlVariable: 'MONGO_URL',
+                nameVariable: `${constant}_MONGO_DB`,
+              },
+          logColour,
+        };
+        appList.apps.push(app);
+        return {
+          content: `${JSON.stringify(appList, null, 2)}\n`,
+          summary: `${kebab} in the list of apps that the build, npm start (${logColour}), infra.sh, the test harness and lint read`,
+        };
+      },
+    },
     {
       path: 'nest-cli.json',
       isRequired: true,
@@ -644,22 +690,6 @@ function edits({ names, database, httpPort }: ServiceRequest): Edit[] {
       },
     },
     {
-      path: 'package.json',
-      isRequired: true,
-      apply: (content) => {
-        const build = /("build":\s*")([^"\\]*)(")/.exec(content);
-        if (!build || !build[2].includes('nest build'))
-          return {
-            manualStep: `add \`&& nest build ${kebab}\` to the build script of package.json`,
-          };
-        const updated = `${build[1]}${build[2]} && nest build ${kebab}${build[3]}`;
-        return {
-          content: content.replace(build[0], updated),
-          summary: `\`nest build ${kebab}\` in the build script`,
-        };
-      },
-    },
-    {
       path: 'libs/contracts/src/index.ts',
       isRequired: true,
       apply: (content) => ({
@@ -668,26 +698,6 @@ function edits({ names, database, httpPort }: ServiceRequest): Edit[] {
           .join('\n')}\n`,
         summary: `exports of libs/contracts/src/${kebab}`,
       }),
-    },
-    {
-      path: 'scripts/start.sh',
-      apply: (content) => {
-        const table = /^APPS=\(\n((?:[ \t]+"[^"\n]+"\n)+)\)$/m.exec(content);
-        if (!table || table.index === undefined)
-          return {
-            manualStep: `add "${kebab} ${constant}_HTTP_PORT ${httpPort} <colour>" to the APPS of scripts/start.sh`,
-          };
-        const rows = table[1].split('\n').filter(Boolean);
-        const colours = rows.map((row) => row.replace(/"$/, '').split(' ').at(-1));
-        const colour = LOG_COLOURS.find((candidate) => !colours.includes(candidate)) ?? 'white';
-        const indent = /^[ \t]+/.exec(rows[0])?.[0] ?? '  ';
-        const row = `${indent}"${kebab} ${constant}_HTTP_PORT ${httpPort} ${colour}"\n`;
-        const tableEnd = table.index + table[0].length - 1;
-        return {
-          content: `${content.slice(0, tableEnd)}${row}${content.slice(tableEnd)}`,
-          summary: `${kebab} in the APPS that npm start runs (${colour})`,
-        };
-      },
     },
     {
       path: 'docker-compose.yml',
@@ -724,96 +734,98 @@ ${environment}      ${constant}_HTTP_PORT: ${httpPort}
       },
     },
     {
-      path: 'test/harness/isolated-environment.ts',
+      path: 'deploy/helm/shop-platform/values.yaml',
       apply: (content) => {
-        const services = /const services = \[([^\]]*)\] as const;/.exec(content);
-        if (!services)
+        const database = isPostgres
+          ? `
+    kind: postgres
+    urlVariable: ${constant}_DATABASE_URL`
+          : `
+    kind: mongodb
+    urlVariable: MONGO_URL
+    nameVariable: ${constant}_MONGO_DB`;
+        // As the other services: two replicas at least, KEDA adds more on queue length.
+        const entry = `
+  kind: service
+  port: ${httpPort}
+  portVariable: ${constant}_HTTP_PORT
+  auth: false
+  config: {}
+  database:${database}
+    name: ${databaseName}
+    existingSecret: ""
+    existingSecretKey: uri
+  replicas: 2
+  autoscaling:
+    enabled: true
+    minReplicas: 2
+    maxReplicas: 6
+    queueLength: 50
+  resources:
+    requests: { cpu: 250m, memory: 256Mi }
+    limits: { memory: 512Mi }`;
+        const updated = addMappingEntry(content, ['apps'], kebab, entry);
+        if (!updated)
           return {
-            manualStep: `add '${kebab}' to the queues test/harness/isolated-environment.ts deletes`,
+            manualStep: `add ${kebab} to the apps of deploy/helm/shop-platform/values.yaml like payments`,
           };
         return {
-          content: content.replace(
-            services[0],
-            `const services = [${services[1].trimEnd()}, '${kebab}'] as const;`,
-          ),
-          summary: `'${kebab}' in the queues each test run deletes`,
+          content: updated,
+          summary: `apps.${kebab}: its Deployment, Service, PDB, ScaledObject, NetworkPolicy and ${isPostgres ? 'PostgreSQL cluster' : 'MongoDB user'}`,
         };
       },
     },
     {
-      path: '.eslintrc.js',
+      // The deploy check renders the chart without operators: the database URL then comes
+      // from a Secret the user manages.
+      path: 'deploy/check/values/external.yaml',
       apply: (content) => {
-        const apps = /\.\.\.\[((?:\s*'[a-z0-9-]+',?)+\s*)\]\.map\(\(app\)/.exec(content);
-        if (!apps)
+        const updated = addMappingEntry(
+          content,
+          ['apps'],
+          kebab,
+          `\n  database:\n    existingSecret: shop-${kebab}-db`,
+        );
+        if (!updated)
           return {
-            manualStep: `add '${kebab}' to the apps of the import/no-restricted-paths rule in .eslintrc.js`,
+            manualStep: `give apps.${kebab}.database.existingSecret a value in deploy/check/values/external.yaml`,
           };
-        const list = apps[1].trim().replace(/,$/, '');
-        return {
-          content: content.replace(apps[0], `...[${list}, '${kebab}'].map((app)`),
-          summary: `'${kebab}' in the rule that keeps apps from importing each other`,
-        };
+        return { content: updated, summary: `apps.${kebab}.database.existingSecret` };
       },
     },
   ];
   if (isPostgres) {
-    list.push(
-      {
-        path: 'scripts/infra.sh',
-        apply: (content) => {
-          const variable = `${constant}_DB_NAME`;
-          const defaults = [...content.matchAll(/^([A-Z0-9_]+_DB_NAME)="\$\{\1:-[a-z0-9_]+\}"$/gm)];
-          const ensures = [...content.matchAll(/^([ \t]*)ensure_db "\$[A-Z0-9_]+_DB_NAME"$/gm)];
-          const logged = /(databases (?:\$[A-Z0-9_]+_DB_NAME(?:, )?)+)\)/.exec(content);
-          const status = /(for db in (?:"\$[A-Z0-9_]+_DB_NAME" ?)+); do/.exec(content);
-          const lastDefault = defaults.at(-1);
-          const lastEnsure = ensures.at(-1);
-          if (!lastDefault || !lastEnsure || !logged || !status) {
-            return {
-              manualStep: `create the ${databaseName} database: add it to cmd_up and cmd_status of scripts/infra.sh like PAYMENTS_DB_NAME, or run \`createdb -h 127.0.0.1 -U postgres ${databaseName}\``,
-            };
-          }
-          const insertions: { at: number; text: string }[] = [
-            {
-              at: lastDefault.index! + lastDefault[0].length,
-              text: `\n${variable}="\${${variable}:-${databaseName}}"`,
-            },
-            {
-              at: lastEnsure.index! + lastEnsure[0].length,
-              text: `\n${lastEnsure[1]}ensure_db "$${variable}"`,
-            },
-            { at: logged.index + logged[1].length, text: `, $${variable}` },
-            { at: status.index + status[1].length, text: ` "$${variable}"` },
-          ];
-          const documented = [...content.matchAll(/^#\s+[A-Z0-9_]+_DB_NAME\s+\[shop_.*$/gm)].at(-1);
-          if (documented)
-            insertions.push({
-              at: documented.index + documented[0].length,
-              text: `\n#   ${variable.padEnd(18)} [${databaseName}]`,
-            });
-          let updated = content;
-          for (const { at, text } of insertions.sort((left, right) => right.at - left.at))
-            updated = updated.slice(0, at) + text + updated.slice(at);
+    list.push({
+      path: 'docker/postgres-init.sql',
+      apply: (content) => {
+        if (!/CREATE DATABASE/i.test(content))
           return {
-            content: updated,
-            summary: `creates the ${databaseName} database (${variable})`,
+            manualStep: `create the ${databaseName} database in docker/postgres-init.sql`,
           };
-        },
+        return {
+          content: `${content.trimEnd()}\nCREATE DATABASE ${databaseName};\n`,
+          summary: `CREATE DATABASE ${databaseName} (a new postgres volume runs it)`,
+        };
       },
-      {
-        path: 'docker/postgres-init.sql',
-        apply: (content) => {
-          if (!/CREATE DATABASE/i.test(content))
-            return {
-              manualStep: `create the ${databaseName} database in docker/postgres-init.sql`,
-            };
+    });
+  } else {
+    list.push({
+      // With the MongoDB operator the chart needs each mongo app's password.
+      path: 'deploy/check/values/operators.yaml',
+      apply: (content) => {
+        const updated = addMappingEntry(
+          content,
+          ['mongodb', 'operator', 'passwords'],
+          kebab,
+          ' check-only-placeholder',
+        );
+        if (!updated)
           return {
-            content: `${content.trimEnd()}\nCREATE DATABASE ${databaseName};\n`,
-            summary: `CREATE DATABASE ${databaseName} (a new postgres volume runs it)`,
+            manualStep: `give mongodb.operator.passwords.${kebab} a value in deploy/check/values/operators.yaml`,
           };
-        },
+        return { content: updated, summary: `mongodb.operator.passwords.${kebab}` };
       },
-    );
+    });
   }
   return list;
 }
@@ -851,10 +863,14 @@ async function formattedLikeBefore(
   return (await check(before, options)) ? format(after, options) : after;
 }
 
-async function plan(workspace: Workspace, request: ServiceRequest): Promise<Plan> {
+async function plan(
+  workspace: Workspace,
+  request: ServiceRequest,
+  appList: AppList,
+): Promise<Plan> {
   const changes: FileChange[] = [];
   const manualSteps: string[] = [];
-  for (const [path, content] of Object.entries(serviceFiles(request, workspace)))
+  for (const [path, content] of Object.entries(serviceFiles(request, workspace, appList)))
     changes.push({ path, content: await formatted(workspace, path, content), isNew: true });
 
   for (const edit of edits(request)) {
@@ -936,14 +952,18 @@ async function main(argv: string[]): Promise<number> {
     }
     refuseInvalidName(parsed.name);
     const names = namesOf(parsed.name);
-    const nestCli = readNestCli(workspace);
-    refuseUnusableName(workspace, names, nestCli);
+    const nestCli = readJson<NestCli>(workspace, 'nest-cli.json');
+    const appList = readJson<AppList>(workspace, 'apps.json');
+    if (!Array.isArray(appList.apps))
+      throw new Refusal('apps.json has no list "apps", so nothing was generated.');
+    refuseUnusableName(workspace, names, nestCli, appList);
     const request: ServiceRequest = {
       names,
       database: parsed.database,
-      httpPort: nextHttpPort(workspace),
+      httpPort: nextHttpPort(appList),
+      logColour: nextLogColour(appList),
     };
-    const changes = await plan(workspace, request);
+    const changes = await plan(workspace, request, appList);
     apply(workspace, changes, [`apps/${names.kebab}`, `libs/contracts/src/${names.kebab}`]);
     process.stdout.write(summaryOf(request, changes));
     return 0;

@@ -29,16 +29,19 @@ trap stop_infra EXIT
 export NODE_ENV="${NODE_ENV:-development}"
 export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@shop.local}"
 export ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin-password-for-development}"
-GATEWAY_PORT="${GATEWAY_PORT:-3000}"
-export GATEWAY_PORT
-# The apps' own defaults, here only to check the ports.
-: "${USERS_HTTP_PORT:=3001}" "${ORDERS_HTTP_PORT:=3002}" "${PAYMENTS_HTTP_PORT:=3003}"
 
-# A second npm start (or anything else on these ports) would leave the apps restarting on
-# EADDRINUSE while the old gateway answers, and "ready" would be a lie: refuse up front.
-for port_variable in GATEWAY_PORT USERS_HTTP_PORT ORDERS_HTTP_PORT PAYMENTS_HTTP_PORT; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/${!port_variable}") 2>/dev/null; then
-    log "port ${!port_variable} ($port_variable) is already in use, perhaps by another npm start; stop it or set $port_variable"
+# One line per app of apps.json: its name, the variable of its HTTP port, that port's default,
+# its log colour.
+mapfile -t APPS < <(node scripts/list-apps.js name httpPortVariable httpPort logColour)
+((${#APPS[@]})) || { log "apps.json lists no apps"; exit 1; }
+for entry in "${APPS[@]}"; do
+  read -r _ variable default_port _ <<<"$entry"
+  # Unset: the app's own default, so that the check below and announce_when_ready know it.
+  printf -v "$variable" '%s' "${!variable:-$default_port}"
+  # A second npm start (or anything else on these ports) would leave the apps restarting on
+  # EADDRINUSE while the old gateway answers, and "ready" would be a lie: refuse up front.
+  if (exec 3<>"/dev/tcp/127.0.0.1/${!variable}") 2>/dev/null; then
+    log "port ${!variable} ($variable) is already in use, perhaps by another npm start; stop it or set $variable"
     exit 1
   fi
 done
@@ -74,14 +77,6 @@ replicas_of() {
   fi
   printf '%s' "$count"
 }
-# One line per app: its name, the variable of its HTTP port, that port's default, its log
-# colour. scripts/new-service.ts adds a line here.
-APPS=(
-  "gateway GATEWAY_PORT 3000 cyan"
-  "users USERS_HTTP_PORT 3001 green"
-  "orders ORDERS_HTTP_PORT 3002 magenta"
-  "payments PAYMENTS_HTTP_PORT 3003 yellow"
-)
 names=() colours=() commands=()
 for entry in "${APPS[@]}"; do
   read -r app variable default_port colour <<<"$entry"

@@ -2,9 +2,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { appNamed } from '../../scripts/lib/app-list';
 import { eventually } from './eventually';
 
-export type AppName = 'gateway' | 'users' | 'orders' | 'payments';
+/** An app of apps.json; a name that is none fails at the start. */
+export type AppName = string;
 
 /** The apps' LOG_LEVEL values (BaseEnv). */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -44,13 +46,6 @@ export interface AppProcessOptions {
   /** How long an app may take to answer /health after its start. Default 30 s. */
   startTimeoutMs?: number;
 }
-
-const httpPortVariables: Record<AppName, string> = {
-  gateway: 'GATEWAY_PORT',
-  users: 'USERS_HTTP_PORT',
-  orders: 'ORDERS_HTTP_PORT',
-  payments: 'PAYMENTS_HTTP_PORT',
-};
 
 /** A port nobody listens on right now; the app binds it a moment later. */
 async function freePort(): Promise<number> {
@@ -130,6 +125,7 @@ export class AppProcess {
       startTimeoutMs = 30_000,
     }: AppProcessOptions = {},
   ): Promise<AppProcess> {
+    const { httpPortVariable } = appNamed(app);
     // Chosen here rather than port 0, so readiness does not depend on a line the log level
     // may silence.
     const httpPort = await freePort();
@@ -139,7 +135,7 @@ export class AppProcess {
       env: {
         ...launcher.inheritedVariables(),
         ...variables,
-        [httpPortVariables[app]]: String(httpPort),
+        [httpPortVariable]: String(httpPort),
         LOG_FORMAT: logFormat,
         LOG_LEVEL: logLevel,
       },

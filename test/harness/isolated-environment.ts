@@ -2,13 +2,12 @@ import { connect } from 'amqplib';
 import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { apps, appNamed, services } from '../../scripts/lib/app-list';
 
 export const postgresAdminUrl =
   process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
-
-const services = ['users', 'orders', 'payments'] as const;
 
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -56,56 +55,64 @@ export async function deleteBrokerObjects(
 export interface IsolatedEnvironment {
   /** Variables that point every app at this run's own databases and queues. */
   variables: Record<string, string>;
+  /** Each app's database of this run by app name, e.g. `shop_users_<run id>` for users. */
+  databases: ReadonlyMap<string, string>;
   usersDatabaseUrl: string;
   paymentsDatabaseUrl: string;
   mongoUrl: string;
+  /** The orders service's MongoDB database. */
   mongoDatabase: string;
   queuePrefix: string;
   dispose(): Promise<void>;
 }
 
 /**
- * Own PostgreSQL databases, MongoDB database and queue prefix for one test file, so suites
- * never see each other's data and leave nothing behind.
+ * Own databases (one per app of apps.json that has one) and queue prefix for one test file,
+ * so suites never see each other's data and leave nothing behind.
  */
 export async function createIsolatedEnvironment(): Promise<IsolatedEnvironment> {
   const runId = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const usersDatabase = `shop_users_${runId}`;
-  const paymentsDatabase = `shop_payments_${runId}`;
-  const mongoDatabase = `shop_orders_${runId}`;
   const queuePrefix = `${runId}.`;
-  await onPostgres(`CREATE DATABASE "${usersDatabase}"`);
-  await onPostgres(`CREATE DATABASE "${paymentsDatabase}"`);
-
-  const usersDatabaseUrl = withDatabase(postgresAdminUrl, usersDatabase);
-  const paymentsDatabaseUrl = withDatabase(postgresAdminUrl, paymentsDatabase);
+  const owned = apps.flatMap(({ name, database }) =>
+    database ? [{ app: name, ...database, runDatabase: `${database.name}_${runId}` }] : [],
+  );
   const variables: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     RABBITMQ_URL: rabbitmqUrl,
     RMQ_QUEUE_PREFIX: queuePrefix,
-    USERS_DATABASE_URL: usersDatabaseUrl,
-    PAYMENTS_DATABASE_URL: paymentsDatabaseUrl,
-    MONGO_URL: mongoUrl,
-    ORDERS_MONGO_DB: mongoDatabase,
-    GATEWAY_PORT: '0',
-    USERS_HTTP_PORT: '0',
-    ORDERS_HTTP_PORT: '0',
-    PAYMENTS_HTTP_PORT: '0',
   };
+  for (const { httpPortVariable } of apps) variables[httpPortVariable] = '0';
+  for (const { kind, urlVariable, nameVariable, runDatabase } of owned) {
+    if (kind === 'postgres') {
+      await onPostgres(`CREATE DATABASE "${runDatabase}"`);
+      variables[urlVariable] = withDatabase(postgresAdminUrl, runDatabase);
+    } else {
+      variables[urlVariable] = mongoUrl;
+      if (nameVariable) variables[nameVariable] = runDatabase;
+    }
+  }
+  const databases = new Map(owned.map(({ app, runDatabase }) => [app, runDatabase]));
+  const urlOf = (app: string) => variables[appNamed(app).database!.urlVariable];
 
   return {
     variables,
-    usersDatabaseUrl,
-    paymentsDatabaseUrl,
+    databases,
+    usersDatabaseUrl: urlOf('users'),
+    paymentsDatabaseUrl: urlOf('payments'),
     mongoUrl,
-    mongoDatabase,
+    mongoDatabase: databases.get('orders')!,
     queuePrefix,
     async dispose() {
-      await onPostgres(`DROP DATABASE IF EXISTS "${usersDatabase}" WITH (FORCE)`);
-      await onPostgres(`DROP DATABASE IF EXISTS "${paymentsDatabase}" WITH (FORCE)`);
-      await dropMongoDatabase(mongoDatabase);
-      await deleteBrokerObjects(queuePrefix, services);
+      for (const { kind, runDatabase } of owned) {
+        if (kind === 'postgres')
+          await onPostgres(`DROP DATABASE IF EXISTS "${runDatabase}" WITH (FORCE)`);
+        else await dropMongoDatabase(runDatabase);
+      }
+      await deleteBrokerObjects(
+        queuePrefix,
+        services.map(({ name }) => name),
+      );
     },
   };
 }

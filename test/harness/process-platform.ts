@@ -1,3 +1,4 @@
+import { apps as allApps, appNamed } from '../../scripts/lib/app-list';
 import { AppName, AppProcess, AppProcessOptions } from './app-process';
 import { IsolatedEnvironment, createIsolatedEnvironment } from './isolated-environment';
 
@@ -11,9 +12,12 @@ export interface ProcessPlatformOptions extends AppProcessOptions {
   replicas?: Partial<Record<AppName, number>>;
 }
 
+const isGateway = (app: AppName) => appNamed(app).kind === 'gateway';
+
 /**
- * All four apps as OS processes in one isolated environment, for kill, restart and log tests;
- * with `replicas`, several processes of an app, as a cluster would run them.
+ * Every app of apps.json (or those asked for) as OS processes in one isolated environment, for
+ * kill, restart and log tests; with `replicas`, several processes of an app, as a cluster
+ * would run them.
  */
 export class ProcessPlatform {
   private readonly running = new Map<AppName, AppProcess[]>();
@@ -27,7 +31,7 @@ export class ProcessPlatform {
 
   static async start(
     extraVariables: Record<string, string> = {},
-    apps: AppName[] = ['users', 'orders', 'payments', 'gateway'],
+    apps: AppName[] = allApps.map(({ name }) => name),
     { replicas = {}, ...options }: ProcessPlatformOptions = {},
   ): Promise<ProcessPlatform> {
     const environment = await createIsolatedEnvironment();
@@ -43,11 +47,11 @@ export class ProcessPlatform {
       // the gateway last, so its first requests find consumers. All settle before a failure is
       // raised, so none keeps running unnoticed.
       const services = await Promise.allSettled(
-        apps.filter((app) => app !== 'gateway').flatMap(startAll),
+        apps.filter((app) => !isGateway(app)).flatMap(startAll),
       );
       const failure = services.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
-      if (apps.includes('gateway')) await Promise.all(startAll('gateway'));
+      await Promise.all(apps.filter(isGateway).flatMap(startAll));
     } catch (error) {
       await platform.stop();
       throw error;

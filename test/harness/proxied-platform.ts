@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Toxiproxy } from 'toxiproxy-node-client';
+import { appNamed } from '../../scripts/lib/app-list';
 import { AppName, AppProcessOptions } from './app-process';
 import { Dependency, DependencyLink } from './dependency-link';
 import { mongoUrl, postgresAdminUrl, rabbitmqUrl } from './isolated-environment';
 import { ProcessPlatform } from './process-platform';
 import { startToxiproxy, stopToxiproxy, toxiproxyUrl } from './toxiproxy-server';
 
-/** The variable that holds an app's URL of a dependency. */
-const urlVariables: Record<AppName, Partial<Record<Dependency, string>>> = {
-  gateway: { broker: 'RABBITMQ_URL' },
-  users: { broker: 'RABBITMQ_URL', postgres: 'USERS_DATABASE_URL' },
-  orders: { broker: 'RABBITMQ_URL', mongo: 'MONGO_URL' },
-  payments: { broker: 'RABBITMQ_URL', postgres: 'PAYMENTS_DATABASE_URL' },
-};
+/** The variable that holds an app's URL of a dependency; undefined if it does not use it. */
+function urlVariableOf(app: AppName, dependency: Dependency): string | undefined {
+  if (dependency === 'broker') return 'RABBITMQ_URL';
+  const { database } = appNamed(app);
+  return database?.kind === dependency ? database.urlVariable : undefined;
+}
 
 const servers: Record<Dependency, { url: string; defaultPort: number }> = {
   broker: { url: rabbitmqUrl, defaultPort: 5672 },
@@ -77,7 +77,7 @@ export class ProxiedPlatform {
     try {
       for (const [app, dependencies] of Object.entries(proxied) as [AppName, Dependency[]][]) {
         for (const dependency of dependencies) {
-          if (!urlVariables[app][dependency])
+          if (!urlVariableOf(app, dependency))
             throw new Error(`${app} does not connect to ${dependency}`);
           links.push(
             await DependencyLink.open(
@@ -97,7 +97,7 @@ export class ProxiedPlatform {
             links
               .filter((link) => link.app === app)
               .map((link) => {
-                const variable = urlVariables[app][link.dependency]!;
+                const variable = urlVariableOf(app, link.dependency)!;
                 return [variable, throughProxy(shared[variable], link.listen)];
               }),
           ),

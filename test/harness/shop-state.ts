@@ -1,9 +1,9 @@
 import { Channel, ChannelModel, connect } from 'amqplib';
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
+import { services } from '../../scripts/lib/app-list';
 import { IsolatedEnvironment, rabbitmqUrl } from './isolated-environment';
 
-const services = ['users', 'orders', 'payments'] as const;
 // Which replica runs the relay and the sweeper: renewed every second whatever requests do, so
 // it is bookkeeping of the processes, not state a request could have written.
 const processBookkeeping = new Set(['task_leases']);
@@ -57,8 +57,8 @@ export class ShopState {
   /** Messages waiting in each service's `.dead` queue. */
   async deadLetters(): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    for (const service of services) {
-      const queue = `${this.environment.queuePrefix}${service}.dead`;
+    for (const { name } of services) {
+      const queue = `${this.environment.queuePrefix}${name}.dead`;
       counts[queue] = (await this.channel.checkQueue(queue)).messageCount;
     }
     return counts;

@@ -22,12 +22,7 @@ import { UsersModule } from './users/users.module';
     HttpCorrelationModule,
     LoggingModule.forRoot('gateway'),
     MetricsModule.forRoot('gateway'),
-    ServiceClientsModule.register([
-      { client: UsersClient, service: 'users' },
-      { client: ProductsClient, service: 'orders' },
-      { client: OrdersClient, service: 'orders' },
-      { client: PaymentsClient, service: 'payments' },
-    ]),
+    ServiceClientsModule.register([UsersClient, ProductsClient, OrdersClient, PaymentsClient]),
     AuthModule,
     UsersModule,
     CatalogModule,

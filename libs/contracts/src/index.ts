@@ -5,6 +5,7 @@ export * from './common/page.query';
 export * from './common/formats';
 export * from './common/presence.decorators';
 export * from './common/rpc-sender';
+export * from './common/typed-client';
 export * from './users/users.patterns';
 export * from './users/users.dto';
 export * from './users/users.client';

@@ -20,13 +20,7 @@ import { SagaRuntime } from './saga-runtime';
   imports: [
     MongooseModule.forFeature([{ name: Order.name, schema: OrderSchema }]),
     // Saga steps own the retries of their calls (see place-order.saga.ts): one attempt per call.
-    ServiceClientsModule.register(
-      [
-        { client: UsersClient, service: 'users' },
-        { client: PaymentsClient, service: 'payments' },
-      ],
-      { attemptsPerCall: 1 },
-    ),
+    ServiceClientsModule.register([UsersClient, PaymentsClient], { attemptsPerCall: 1 }),
     InventoryModule,
     ShippingModule,
   ],

@@ -1,5 +1,5 @@
 import { RpcSender, idempotent } from '../common/rpc-sender';
-import { OrdersPatterns, ProductsPatterns } from './orders.patterns';
+import { ORDERS_SERVICE, OrdersPatterns, ProductsPatterns } from './orders.patterns';
 import {
   CancelOrderCommand,
   GetOrderQuery,
@@ -16,6 +16,8 @@ import {
 
 /** Typed client of the catalog the orders service owns. */
 export class ProductsClient {
+  static readonly service = ORDERS_SERVICE;
+
   constructor(private readonly rpc: RpcSender) {}
 
   create(command: CreateProductCommand): Promise<ProductView> {
@@ -37,6 +39,8 @@ export class ProductsClient {
 
 /** Typed client of the orders service. */
 export class OrdersClient {
+  static readonly service = ORDERS_SERVICE;
+
   constructor(private readonly rpc: RpcSender) {}
 
   place(command: PlaceOrderCommand): Promise<OrderView> {

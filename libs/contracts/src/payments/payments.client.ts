@@ -1,5 +1,5 @@
 import { RpcSender, idempotent } from '../common/rpc-sender';
-import { PaymentsCommandEvents, PaymentsPatterns } from './payments.patterns';
+import { PAYMENTS_SERVICE, PaymentsCommandEvents, PaymentsPatterns } from './payments.patterns';
 import {
   AuthorizePaymentCommand,
   CapturePaymentCommand,
@@ -17,6 +17,8 @@ import {
  * with the first result. A declined authorization is a result (`status: 'DECLINED'`), not an error.
  */
 export class PaymentsClient {
+  static readonly service = PAYMENTS_SERVICE;
+
   constructor(private readonly rpc: RpcSender) {}
 
   authorize(command: AuthorizePaymentCommand): Promise<PaymentView> {

@@ -1,5 +1,5 @@
 import { RpcSender, idempotent } from '../common/rpc-sender';
-import { UsersPatterns } from './users.patterns';
+import { USERS_SERVICE, UsersPatterns } from './users.patterns';
 import {
   AccessTokenView,
   LoginCommand,
@@ -10,6 +10,8 @@ import {
 
 /** Typed client of the users service: feature code never names a pattern. */
 export class UsersClient {
+  static readonly service = USERS_SERVICE;
+
   constructor(private readonly rpc: RpcSender) {}
 
   register(command: RegisterUserCommand): Promise<UserView> {

@@ -1,19 +1,12 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { ClientProxy, ClientsModule } from '@nestjs/microservices';
-import { RpcSender } from '@shop/contracts';
+import { RpcSender, TypedClientClass } from '@shop/contracts';
 import { CircuitBreakerRegistry } from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
 import { BaseEnv } from '../config/base.env';
 import { Metrics } from '../metrics/metrics';
 import { rmqClientOptions, rmqEndpoint } from './rmq.options';
 import { ServiceClient } from './service-client';
-
-export interface ServiceClientRegistration<TClient> {
-  /** The typed client class of `libs/contracts`, e.g. `UsersClient`. */
-  client: new (rpc: RpcSender) => TClient;
-  /** The downstream service, e.g. `'users'`. */
-  service: string;
-}
 
 /** Every downstream service of the app by name, for cross-cutting calls such as readiness pings. */
 export class DownstreamServices {
@@ -33,14 +26,20 @@ export interface ServiceClientsOptions {
   attemptsPerCall?: number;
 }
 
-/** Registers the typed clients of other services an app uses, once, for the whole app. */
+/**
+ * Registers the typed clients of other services an app uses, once, for the whole app. Each
+ * client class names its service (`UsersClient.service`), whose queue its calls go to.
+ *
+ * @example
+ * ServiceClientsModule.register([UsersClient, PaymentsClient], { attemptsPerCall: 1 });
+ */
 @Module({})
 export class ServiceClientsModule {
   static register(
-    registrations: ServiceClientRegistration<unknown>[],
+    clientClasses: TypedClientClass[],
     { attemptsPerCall }: ServiceClientsOptions = {},
   ): DynamicModule {
-    const services = [...new Set(registrations.map(({ service }) => service))];
+    const services = [...new Set(clientClasses.map(({ service }) => service))];
     // One connection and one sender per downstream service, shared by its typed clients.
     const proxies = ClientsModule.registerAsync(
       services.map((service) => ({
@@ -80,10 +79,10 @@ export class ServiceClientsModule {
           attemptsPerCall,
         }),
     }));
-    const clients: Provider[] = registrations.map(({ client, service }) => ({
-      provide: client,
-      inject: [senderToken(service)],
-      useFactory: (rpc: RpcSender) => new client(rpc),
+    const clients: Provider[] = clientClasses.map((clientClass) => ({
+      provide: clientClass,
+      inject: [senderToken(clientClass.service)],
+      useFactory: (rpc: RpcSender) => new clientClass(rpc),
     }));
     const downstream: Provider = {
       provide: DownstreamServices,
