@@ -1,6 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { RmqContext } from '@nestjs/microservices';
-import type { NextFunction, Request, Response } from 'express';
 import { Observable, finalize, tap } from 'rxjs';
 import { Metrics } from './metrics';
 
@@ -29,22 +28,4 @@ export class MessageMetricsInterceptor implements NestInterceptor {
       ),
     );
   }
-}
-
-/**
- * Times every HTTP request once the response is sent, so the status is the final one (after
- * exception filters). Labels use the route template: ids in paths would explode the label set.
- */
-export function httpMetricsMiddleware(metrics: Metrics) {
-  return (request: Request, response: Response, next: NextFunction): void => {
-    const startedAt = process.hrtime.bigint();
-    response.on('finish', () => {
-      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      metrics.httpRequestDuration.observe(
-        { method: request.method, route, status: String(response.statusCode) },
-        secondsSince(startedAt),
-      );
-    });
-    next();
-  };
 }
