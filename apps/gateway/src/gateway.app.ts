@@ -1,42 +1,75 @@
-import { INestApplication, RequestMethod } from '@nestjs/common';
+import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   HttpErrorFilter,
   Metrics,
-  httpMetricsMiddleware,
+  REQUEST_ID_HEADER,
+  RequestContext,
+  correlationIdFrom,
+  httpCorrelationHook,
   loadEnv,
   strictValidationPipe,
 } from '@shop/platform';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { ClsService } from 'nestjs-cls';
+import { ClsServiceManager } from 'nestjs-cls';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { setUpSwagger } from './docs/swagger';
 import { GatewayAppModule } from './gateway-app.module';
 import { GatewayEnv } from './gateway.env';
-import { HttpDrain } from './http/http-drain';
-import { jsonBodyErrors, jsonBodyOptions } from './http/json-body';
-import { requireJsonContentType } from './http/json-content-type';
+import { logRequests } from './http/access-log';
+import { recordHttpMetrics } from './http/http-metrics';
+import { useJsonBodies } from './http/json-body';
+import { refuseNonJsonBodies } from './http/json-content-type';
 import { securityHeaders } from './http/security-headers';
 
 /** The gateway, configured but not yet listening; main.ts and the e2e tests share it. */
-export async function createGatewayApp(): Promise<INestApplication> {
+export async function createGatewayApp(): Promise<NestFastifyApplication> {
   // Fails with one sentence before Nest starts when a variable is wrong.
-  loadEnv(GatewayEnv);
-  const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule, {
+  const env = loadEnv(GatewayEnv);
+  // The instance HttpCorrelationModule provides; needed here before the app exists.
+  const cls = ClsServiceManager.getClsService<RequestContext>();
+  const withSecurityHeaders = securityHeaders();
+  const withCorrelation = httpCorrelationHook(cls);
+  const adapter = new FastifyAdapter({
+    // Rate limits count per client address; behind a proxy that address is the proxy's own.
+    trustProxy: env.trustProxy ?? false,
+    bodyLimit: env.HTTP_BODY_LIMIT_BYTES,
+    // request.id is the correlation id: the caller's X-Request-Id when acceptable, else new.
+    genReqId: (request: IncomingMessage) => correlationIdFrom(request.headers[REQUEST_ID_HEADER]),
+    // While closing, fastify answers every request with `Connection: close` and closes idle
+    // sockets; one that arrives on an open connection is still served, not refused with a 503
+    // in a shape of fastify's own.
+    return503OnClosing: false,
+    // A URL the router cannot decode (`/api/products/%E0%A4%A`) is answered by fastify before
+    // any hook and past Nest's filter, in a shape of its own: answer it as any other error.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      withSecurityHeaders(request, reply, () =>
+        withCorrelation(request, reply, () => errorFilter.answer(error, request, reply)),
+      ),
+    routerOptions: {
+      // As Express routed: `/api/products/` is `/api/products`, `/API/products` too.
+      ignoreTrailingSlash: true,
+      caseSensitive: false,
+      // An over-long `:id` is a 400 naming the id, as any other bad id, not a 404 (default 100).
+      maxParamLength: 16_384,
+    },
+  });
+  const errorFilter = new HttpErrorFilter(cls, adapter);
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayAppModule, adapter, {
     bodyParser: false,
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoLogger));
-  const env = app.get(GatewayEnv);
-  // Rate limits count per client address; behind a proxy that address is the proxy's own.
-  if (env.trustProxy !== undefined) app.set('trust proxy', env.trustProxy);
+  const fastify = app.getHttpAdapter().getInstance();
   // First, so that even a body the parser refuses is answered with them.
-  app.use(securityHeaders());
-  app.use(app.get(HttpDrain).middleware);
-  app.use(requireJsonContentType);
-  app.useBodyParser('json', jsonBodyOptions(env.HTTP_BODY_LIMIT_BYTES));
-  app.use(jsonBodyErrors);
-  app.use(httpMetricsMiddleware(app.get(Metrics)));
+  fastify.addHook('onRequest', withSecurityHeaders);
+  fastify.addHook('onRequest', withCorrelation);
+  fastify.addHook('onRequest', refuseNonJsonBodies);
+  useJsonBodies(fastify);
+  recordHttpMetrics(fastify, app.get(Metrics));
+  logRequests(fastify, app.get(GatewayEnv));
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
@@ -45,7 +78,7 @@ export async function createGatewayApp(): Promise<INestApplication> {
     ],
   });
   app.useGlobalPipes(strictValidationPipe());
-  app.useGlobalFilters(new HttpErrorFilter(app.get(ClsService)));
+  app.useGlobalFilters(errorFilter);
   app.enableShutdownHooks();
   setUpSwagger(app);
   return app;

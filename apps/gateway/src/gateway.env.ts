@@ -27,7 +27,7 @@ export class GatewayEnv extends AuthEnv {
   AUTH_RATE_LIMIT_PER_MINUTE = 10;
 
   /**
-   * Which peers may say who the client is in `X-Forwarded-For` (Express' `trust proxy`): a hop
+   * Which peers may say who the client is in `X-Forwarded-For` (fastify's `trustProxy`): a hop
    * count or proxy addresses. Unset, the header is ignored; trusting everyone would let any
    * client pick the address its rate limit counts against, so `true` is refused.
    */
@@ -38,7 +38,7 @@ export class GatewayEnv extends AuthEnv {
   })
   TRUST_PROXY?: string;
 
-  /** `TRUST_PROXY` as Express takes it: a number is a hop count, anything else addresses. */
+  /** `TRUST_PROXY` as fastify takes it: a number is a hop count, anything else addresses. */
   get trustProxy(): number | string | undefined {
     if (this.TRUST_PROXY === undefined) return undefined;
     return /^\d+$/.test(this.TRUST_PROXY) ? Number(this.TRUST_PROXY) : this.TRUST_PROXY;

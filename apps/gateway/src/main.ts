@@ -7,7 +7,8 @@ import { GatewayEnv } from './gateway.env';
 
 runApp(async () => {
   const app = await createGatewayApp();
-  await app.listen(app.get(GatewayEnv).GATEWAY_PORT);
+  // Fastify listens on localhost only unless told otherwise; a container is reached from outside.
+  await app.listen(app.get(GatewayEnv).GATEWAY_PORT, '0.0.0.0');
   const port = portOf(app);
   new Logger('gateway').log(
     `listening on port ${port}: API http://localhost:${port}/api, Swagger UI http://localhost:${port}/docs`,

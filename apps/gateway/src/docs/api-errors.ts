@@ -11,7 +11,7 @@ const errors = {
   403: ['Not allowed: an admin route', 'Forbidden resource'],
   404: ['No such resource (or not yours)', 'Product not found'],
   409: ['The current state does not allow it', 'This email is already registered'],
-  413: ['The JSON body is larger than HTTP_BODY_LIMIT_BYTES', 'request entity too large'],
+  413: ['The JSON body is larger than HTTP_BODY_LIMIT_BYTES', 'Request body is too large'],
   415: ['The body is not application/json', 'The request body must be application/json'],
   429: [
     'Too many attempts; retry after Retry-After seconds',

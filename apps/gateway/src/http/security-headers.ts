@@ -1,31 +1,32 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
-
-interface HeaderChanges {
-  set: Array<[name: string, value: string]>;
-  removed: string[];
-}
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * What helmet does to a response, recorded once. With our options every header is static, so
- * one middleware applying the recording replaces helmet's dozen per request, with helmet still
- * the source of the values.
+ * What helmet sets on a response, recorded once. With our options every header is static, so
+ * one hook applying the recording replaces helmet's dozen middlewares per request (which
+ * @fastify/helmet runs), with helmet still the source of the values. What helmet removes
+ * (`X-Powered-By`) fastify never sends.
  */
-function recordHeaders(options?: Readonly<HelmetOptions>): HeaderChanges {
-  const changes: HeaderChanges = { set: [], removed: [] };
+function recordHeaders(options?: Readonly<HelmetOptions>): Record<string, string> {
+  const headers: Record<string, string> = {};
   const recorder = {
-    setHeader: (name: string, value: unknown) => changes.set.push([name, String(value)]),
-    removeHeader: (name: string) => changes.removed.push(name),
+    setHeader: (name: string, value: unknown) => (headers[name] = String(value)),
+    removeHeader: () => undefined,
   };
-  helmet(options)({} as Request, recorder as unknown as Response, (error?: unknown) => {
-    if (error) throw error;
-  });
-  return changes;
+  helmet(options)(
+    {} as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    (error?: unknown) => {
+      if (error) throw error;
+    },
+  );
+  return headers;
 }
 
-function apply({ set, removed }: HeaderChanges, response: Response): void {
-  for (const [name, value] of set) response.setHeader(name, value);
-  for (const name of removed) response.removeHeader(name);
+function isSwaggerUi(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return route === '/docs' || route?.startsWith('/docs/') === true;
 }
 
 /**
@@ -34,16 +35,13 @@ function apply({ set, removed }: HeaderChanges, response: Response): void {
  * over plain HTTP at any name but localhost (docker-compose, a LAN address) does not serve,
  * and /docs stays blank. Every other answer, the API's included, keeps the strict policy.
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders() {
   const strictHeaders = recordHeaders();
   const docsHeaders = recordHeaders({
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
-  return (request, response, next) => {
-    apply(
-      request.path === '/docs' || request.path.startsWith('/docs/') ? docsHeaders : strictHeaders,
-      response,
-    );
-    next();
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    reply.headers(isSwaggerUi(request) ? docsHeaders : strictHeaders);
+    done();
   };
 }

@@ -26,7 +26,7 @@ import {
   OrdersClient,
   PlaceOrderBody,
 } from '@shop/contracts';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AuthenticatedUser, CurrentUser } from '../auth/authenticated-user';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -70,7 +70,7 @@ export class OrdersController {
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: PlaceOrderBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderView> {
     const order = await this.orders.place({
       ...body,
@@ -79,7 +79,7 @@ export class OrdersController {
       // message the same order, never a second one.
       idempotencyKey: idempotencyKey ?? `gateway:${randomUUID()}`,
     });
-    response.location(`/api/orders/${order.id}`);
+    reply.header('Location', `/api/orders/${order.id}`);
     return order;
   }
 

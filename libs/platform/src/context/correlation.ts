@@ -1,4 +1,4 @@
-import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { MessageHeaders } from '@shop/contracts';
 import { CLS_ID, ClsService, ClsServiceManager, ClsStore } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
@@ -18,38 +18,37 @@ export function correlationIdFrom(candidate: unknown): string {
 }
 
 /**
- * The HTTP edge's correlation: take `X-Request-Id` or make one, echo it back, and run the rest
- * of the request in its nestjs-cls context. Not `ClsModule.forRoot`: that also registers a
- * global guard and interceptor that do nothing here, yet send every request through Nest's
- * guard and rxjs interceptor chains; and its middleware awaits plugin and proxy hooks we
- * don't use.
+ * The HTTP edge's correlation, as a fastify `onRequest` hook: echo the request's id (fastify's
+ * `genReqId` takes it from `X-Request-Id` or makes one, see {@link correlationIdFrom}) and run
+ * the rest of the request in its nestjs-cls context. Fastify carries that context across the
+ * body's stream events into the handler. Not `ClsModule.forRoot`: that also registers a global
+ * guard and interceptor that do nothing here, yet send every request through Nest's guard and
+ * rxjs interceptor chains; and its middleware would run through @fastify/middie and await
+ * plugin and proxy hooks we don't use.
+ *
+ * @example
+ * fastify.addHook('onRequest', httpCorrelationHook(app.get(ClsService)));
  */
-export function httpCorrelationMiddleware(cls: ClsService<RequestContext>) {
+export function httpCorrelationHook(cls: ClsService<RequestContext>) {
   return (
-    request: { headers: Record<string, unknown> },
-    response: { setHeader(name: string, value: string): void },
-    next: () => void,
+    request: { id: string },
+    reply: { header(name: string, value: string): unknown },
+    done: () => void,
   ): void =>
     cls.run(() => {
-      const correlationId = correlationIdFrom(request.headers[REQUEST_ID_HEADER]);
-      cls.set(CLS_ID, correlationId);
-      response.setHeader(REQUEST_ID_HEADER, correlationId);
-      next();
+      cls.set(CLS_ID, request.id);
+      reply.header(REQUEST_ID_HEADER, request.id);
+      done();
     });
 }
 
-/** `ClsService` for every module, and the correlation middleware in front of every route. */
+/** `ClsService` for every module of the gateway; its requests enter a context in {@link httpCorrelationHook}. */
 @Global()
 @Module({
   providers: [{ provide: ClsService, useValue: ClsServiceManager.getClsService() }],
   exports: [ClsService],
 })
-export class HttpCorrelationModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // Where ClsModule.forRoot mounts its middleware on Express 5.
-    consumer.apply(httpCorrelationMiddleware(ClsServiceManager.getClsService())).forRoutes('/');
-  }
-}
+export class HttpCorrelationModule {}
 
 /** Headers for a message sent on behalf of the current request. */
 export function outgoingHeaders(cls: ClsService<RequestContext>): Record<string, string> {

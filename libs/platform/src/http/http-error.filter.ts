@@ -6,8 +6,8 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import { AbstractHttpAdapter } from '@nestjs/core';
 import { httpStatusOf } from '@shop/contracts';
-import type { Request, Response } from 'express';
 import { ClsService } from 'nestjs-cls';
 import { STATUS_CODES } from 'node:http';
 import { REQUEST_ID_HEADER, correlationIdFrom } from '../context/correlation';
@@ -34,14 +34,25 @@ function hasRetryAfter(error: unknown): error is { retryAfterMs: number } {
   return typeof (error as { retryAfterMs?: unknown } | null)?.retryAfterMs === 'number';
 }
 
-/** An error of Express' own middleware (body-parser's "entity.too.large", bad JSON, ...). */
-function isExposedHttpError(
+/**
+ * A client error of the HTTP framework itself, before any handler ran: fastify's
+ * (`FST_ERR_CTP_BODY_TOO_LARGE`, a malformed URL, ...), or Express' (body-parser's
+ * "entity.too.large", ...) in the services' small HTTP apps.
+ */
+function isFrameworkClientError(
   error: unknown,
-): error is { status: number; message: string; type?: string } {
-  const candidate = error as { status?: unknown; expose?: unknown } | null;
-  return (
-    typeof candidate?.status === 'number' && candidate.expose === true && candidate.status < 500
-  );
+): error is { statusCode: number; message: string; type?: string } {
+  const candidate = error as {
+    statusCode?: unknown;
+    status?: unknown;
+    expose?: unknown;
+    code?: unknown;
+  } | null;
+  const statusCode = candidate?.statusCode ?? candidate?.status;
+  const isFramework =
+    candidate?.expose === true ||
+    (typeof candidate?.code === 'string' && candidate.code.startsWith('FST_'));
+  return isFramework && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
 }
 
 export function describeHttpError(error: unknown): HttpErrorDescription {
@@ -70,9 +81,9 @@ export function describeHttpError(error: unknown): HttpErrorDescription {
       ...(retryAfterSeconds && { retryAfterSeconds }),
     };
   }
-  if (isExposedHttpError(error)) {
+  if (isFrameworkClientError(error)) {
     const message = error.type === 'entity.parse.failed' ? 'Malformed JSON body' : error.message;
-    return { statusCode: error.status, message };
+    return { statusCode: error.statusCode, message };
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
 }
@@ -83,44 +94,59 @@ export function isHealthCheckResult(body: unknown): boolean {
   return typeof candidate?.status === 'string' && typeof candidate.details === 'object';
 }
 
-/** The gateway's one exception filter: every error leaves as `HttpErrorBody`, never with a stack. */
+/**
+ * The gateway's one exception filter: every error leaves as `HttpErrorBody`, never with a
+ * stack. It answers through the app's HTTP adapter, so it works on fastify and Express alike.
+ */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
 
-  constructor(private readonly cls: ClsService) {}
+  constructor(
+    private readonly cls: ClsService,
+    private readonly http: AbstractHttpAdapter,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    this.answer(error, http.getRequest(), http.getResponse());
+  }
+
+  /** What `catch` does, for an error the framework raises where Nest's filters never see it. */
+  answer(error: unknown, request: { headers: Record<string, unknown> }, response: unknown): void {
     // Health checks answer in terminus' own shape, which monitors and orchestrators expect.
     if (error instanceof HttpException && isHealthCheckResult(error.getResponse())) {
-      response.status(error.getStatus()).json(error.getResponse());
+      this.http.reply(response, error.getResponse(), error.getStatus());
       return;
     }
     const { statusCode, message, details, retryAfterSeconds } = describeHttpError(error);
     if (statusCode === HttpStatus.INTERNAL_SERVER_ERROR && !isRemoteError(error)) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
-    if (retryAfterSeconds) response.setHeader('Retry-After', String(retryAfterSeconds));
+    if (retryAfterSeconds) this.http.setHeader(response, 'Retry-After', String(retryAfterSeconds));
     const body: HttpErrorBody = {
       statusCode,
       error: STATUS_CODES[statusCode] ?? 'Error',
       message,
-      correlationId: this.correlationIdOf(host, response),
+      correlationId: this.correlationIdOf(request, response),
       ...(details && { details }),
     };
-    response.status(statusCode).json(body);
+    this.http.reply(response, body, statusCode);
   }
 
   /**
-   * Errors of the body parser (too large, malformed) come before nestjs-cls has run: they
-   * take the id from X-Request-Id or a new one, and echo it like every other answer.
+   * An error raised before the request entered its nestjs-cls context takes the id already
+   * echoed, else one from X-Request-Id or a new one, and echoes it like every other answer.
    */
-  private correlationIdOf(host: ArgumentsHost, response: Response): string {
+  private correlationIdOf(
+    request: { headers: Record<string, unknown> },
+    response: unknown,
+  ): string {
     if (this.cls.isActive()) return this.cls.getId();
-    const request = host.switchToHttp().getRequest<Request>();
+    const echoed: unknown = this.http.getHeader(response, REQUEST_ID_HEADER);
+    if (typeof echoed === 'string') return echoed;
     const correlationId = correlationIdFrom(request.headers[REQUEST_ID_HEADER]);
-    response.setHeader(REQUEST_ID_HEADER, correlationId);
+    this.http.setHeader(response, REQUEST_ID_HEADER, correlationId);
     return correlationId;
   }
 }

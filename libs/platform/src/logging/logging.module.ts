@@ -1,9 +1,9 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { type Level } from 'pino';
 import { BaseEnv } from '../config/base.env';
-import { REQUEST_ID_HEADER, RequestContext } from '../context/correlation';
+import { RequestContext } from '../context/correlation';
 import { logDestination } from './log-destination';
 
 const pinoLevels: Record<BaseEnv['LOG_LEVEL'], Level> = {
@@ -26,23 +26,7 @@ export const redactedLogPaths = [
   '*.token',
 ];
 
-interface AccessLogRequest {
-  method?: string;
-  originalUrl?: string;
-  url?: string;
-}
-
-// Only what an access line needs: copying every header costs more than writing the line.
-const accessLineSerializers = {
-  req: (request: AccessLogRequest) => ({
-    method: request.method,
-    url: request.originalUrl ?? request.url,
-  }),
-  res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-  err: pino.stdSerializers.err,
-};
-
-/** Whether LOG_LEVEL lets access and message lines through ('log' and below). */
+/** Whether LOG_LEVEL lets info lines through (`log` and below): access and message lines. */
 export function writesLogLines(env: BaseEnv): boolean {
   return pino.levels.values[pinoLevels[env.LOG_LEVEL]] <= pino.levels.values.info;
 }
@@ -72,29 +56,13 @@ export class LoggingModule {
               },
               logDestination(env.logFormat),
             );
-            const writesAccessLines = writesLogLines(env);
             return {
-              // Express 5 path syntax; the default '*' triggers a legacy-route warning. Above
-              // 'log' no access line is written, and the correlation id is nestjs-cls' work.
-              forRoutes: writesAccessLines ? [{ path: '{*path}', method: RequestMethod.ALL }] : [],
-              pinoHttp: {
-                logger,
-                serializers: accessLineSerializers,
-                wrapSerializers: false,
-                // The access line is written after the request's context has ended.
-                customProps: (
-                  _request: unknown,
-                  response: { getHeader(name: string): unknown },
-                ) => ({
-                  correlationId: response.getHeader(REQUEST_ID_HEADER),
-                }),
-                // Health probes every few seconds would drown the useful lines.
-                autoLogging: {
-                  ignore: (request: { url?: string }) =>
-                    request.url?.startsWith('/health') === true || request.url === '/metrics',
-                },
-                quietReqLogger: true,
-              },
+              // No pino-http middleware: the gateway writes its access lines in a fastify
+              // hook, and the services' HTTP serves only probes, which are not logged.
+              forRoutes: [],
+              // nestjs-pino's root logger is pino-http's child of ours; left unwrapped, its
+              // `req` and `res` serializers would read a plain access line as Node objects.
+              pinoHttp: { logger, wrapSerializers: false },
             };
           },
         }),
