@@ -277,6 +277,46 @@ describe(SagaOrchestrator.name, () => {
       expect(counting.writes).toBe(allSteps.length + 1);
     });
 
+    it('hands the store the saga it replaces with every save, so a store can write only the change', async () => {
+      const replaced: [number, number | undefined][] = [];
+      const inner = store;
+      const spying: SagaStore = Object.assign(Object.create(inner) as SagaStore, {
+        save: (instance: SagaInstance, expectedVersion: number, previous?: SagaInstance) => {
+          replaced.push([expectedVersion, previous?.version]);
+          return inner.save(instance, expectedVersion, previous);
+        },
+      });
+      const sut = orchestrator('a', { store: spying });
+
+      await sut.run('place-order', { orderId: 'o-1' });
+
+      expect(replaced).toEqual(allSteps.map((_, index) => [index + 1, index + 1]));
+    });
+
+    it('renews no lease while every step ends within the renew interval', async () => {
+      let renewals = 0;
+      const inner = store;
+      const counting: SagaStore = Object.assign(Object.create(inner) as SagaStore, {
+        renew: (id: string, owner: string, leaseExpiresAt: number) => {
+          renewals++;
+          return inner.renew(id, owner, leaseExpiresAt);
+        },
+      });
+      const slowStep = () =>
+        new Promise<void>((resolve) => void clock.setTimeout(resolve, leaseMs / 4));
+      const definition = placeOrder(world, {
+        'reserve-inventory': { action: slowStep },
+        'schedule-shipping': { action: slowStep },
+      });
+      const sut = orchestrator('a', { store: counting, definitions: [definition] });
+
+      const running = sut.run(definition, { orderId: 'o-1' });
+      await clock.advanceBy(leaseMs);
+      await running;
+
+      expect(renewals).toBe(0);
+    });
+
     it('starts a saga once, however often it is started with the same id', async () => {
       const sut = orchestrator('a');
 

@@ -471,7 +471,7 @@ export class SagaOrchestrator {
       updatedAt: nowMs,
     };
     try {
-      await this.storeWrites.execute(() => this.store.save(next, current.version));
+      await this.storeWrites.execute(() => this.store.save(next, current.version, current));
     } catch (error) {
       throw new SagaAbandonedError(
         current.id,
