@@ -283,7 +283,7 @@ describe(SagaOrchestrator.name, () => {
       const spying: SagaStore = Object.assign(Object.create(inner) as SagaStore, {
         save: (instance: SagaInstance, expectedVersion: number, previous?: SagaInstance) => {
           replaced.push([expectedVersion, previous?.version]);
-          return inner.save(instance, expectedVersion, previous);
+          return inner.save(instance, expectedVersion);
         },
       });
       const sut = orchestrator('a', { store: spying });
