@@ -125,10 +125,11 @@ export class PlaceOrderSaga {
         },
         {
           name: 'confirm-order',
-          action: async ({ data }) => {
-            await inventory.commit(data.orderId, data.lines);
-            await orderStatus.confirm(data.orderId);
-          },
+          action: ({ data }) =>
+            inOriginalContext(cls, data, async () => {
+              await inventory.commit(data.orderId, data.lines);
+              await orderStatus.confirm(data, data.correlationId);
+            }),
         },
       ],
     };
