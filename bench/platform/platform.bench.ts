@@ -35,6 +35,7 @@ import { ProcessPlatform } from '../../test/harness/process-platform';
 import { ShopApi } from '../../test/harness/shop-api';
 import { DEVELOPMENT_JWT_SECRET } from '../../libs/platform/src/config/auth.env';
 import { Classifier, cpuBetween, snapshot } from './cpu-sampler';
+import { orderPathClassifier, orderPathLine } from './order-cpu';
 import type { LoadJob, LoadMessage, LoadReply } from './load-generator';
 import { SagaDriver, SagaResult, storedRowWrites, writeCommands } from './saga-driver';
 import type { LoadResult } from './stats';
@@ -219,6 +220,7 @@ interface Target {
   ordersDatabase: string;
   /** The users service's PostgreSQL database, which the floor's /me reads too. */
   usersDatabaseUrl: string;
+  paymentsDatabaseUrl: string;
   /** What the gateway verifies access tokens with (its JWT_SECRET). */
   jwtSecret: string;
   queuePrefix: string;
@@ -276,6 +278,8 @@ async function startTarget(options: Options): Promise<Target> {
       ordersDatabase: process.env.ORDERS_MONGO_DB ?? 'shop_orders',
       usersDatabaseUrl:
         process.env.USERS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_users',
+      paymentsDatabaseUrl:
+        process.env.PAYMENTS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_payments',
       jwtSecret: process.env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
       queuePrefix: process.env.RMQ_QUEUE_PREFIX ?? '',
     };
@@ -298,6 +302,7 @@ async function startTarget(options: Options): Promise<Target> {
     mongoUrl: environment.mongoUrl,
     ordersDatabase: environment.mongoDatabase,
     usersDatabaseUrl: environment.usersDatabaseUrl,
+    paymentsDatabaseUrl: environment.paymentsDatabaseUrl,
     jwtSecret: environment.variables.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     queuePrefix: environment.queuePrefix,
     platform,
@@ -477,6 +482,8 @@ interface SagaReport {
   closed: SagaResult;
   /** CPU from the closed loop's first POST to 2.5 s after its last order ended. */
   closedCpu: ReturnType<typeof cpuBetween>;
+  /** The same, of the store and the apps' databases alone (see order-cpu.ts). */
+  orderPathCpu: ReturnType<typeof cpuBetween>;
   paced?: SagaResult;
   pacedRate: number;
   writesPerOrder?: number;
@@ -588,6 +595,7 @@ function renderReport(
         .map((group) => `${group} ${fmt(cpuMsPerOrder(group), 1)}`)
         .join(', ')} (idle ${fmt(saga.closedCpu.idlePercent)} %)`,
     );
+    lines.push(orderPathLine(saga.orderPathCpu, closed.orders, appMillisPerOrder(saga)));
     lines.push(
       `- FerretDB findOne-by-_id ceiling (16 concurrent, products): ${fmt(saga.findCeiling.perSecond)} /s, p50 ${ms(saga.findCeiling.p50)} ms, p99 ${ms(saga.findCeiling.p99)} ms (ARCHITECTURE.md: ~2,600–4,600 /s)`,
     );
@@ -844,9 +852,19 @@ async function runSaga(
   );
   const cpuBefore = snapshot();
   const closed = await driver.closedLoop(options.sagaOrders, options.sagaConcurrency);
-  // The events relay clears each order's outbox flag within a second: one more write.
+  // The events relay clears the outbox of each cancelled order within a second: one more write.
   await sleep(2_500);
-  const closedCpu = cpuBetween(cpuBefore, snapshot(), context.classify);
+  const cpuAfter = snapshot();
+  const closedCpu = cpuBetween(cpuBefore, cpuAfter, context.classify);
+  const orderPathCpu = cpuBetween(
+    cpuBefore,
+    cpuAfter,
+    orderPathClassifier({
+      databaseUrls: [target.usersDatabaseUrl, target.paymentsDatabaseUrl],
+      mongoUrl: target.mongoUrl,
+      ferretdbPostgresUrl: postgresUrl,
+    }),
+  );
   const commandsAfter = await writeCommands(mongo.db('admin'));
   const rowsAfter = context.isFerret
     ? await storedRowWrites(postgresUrl, target.ordersDatabase, statsDelayMs)
@@ -885,6 +903,7 @@ async function runSaga(
     findCeiling,
     closed,
     closedCpu,
+    orderPathCpu,
     paced,
     pacedRate,
     writesPerOrder,

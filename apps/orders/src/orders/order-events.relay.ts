@@ -25,9 +25,10 @@ function eventOf(order: Order & { _id: Types.ObjectId }, pattern: string): Order
 }
 
 /**
- * Publishes every event in the outbox of an order (`order.confirmed`, `order.cancelled`), in
- * the order they happened, under the correlation id of the request that caused each, then
- * removes them. At least once: a crash between publish and removal publishes again, so
+ * Publishes every event in the outbox of an order (`order.cancelled`; `order.confirmed` is
+ * announced by the place-order saga itself, see OrderStatusService.confirm, but an outbox may
+ * still hold one written before), in the order they happened, under the correlation id of the
+ * request that caused each, then removes them. At least once: a crash between publish and removal publishes again, so
  * consumers dedupe on orderId + pattern. One replica at a time relays (a task lease), so
  * replicas do not publish the same events twice.
  */

@@ -10,10 +10,9 @@ import {
 } from '@shop/resilience';
 import { Collection, Connection } from 'mongoose';
 import { isDuplicateKey } from '../database/duplicate-key';
+import { SagaDocument, sagaDocumentUpdate } from './saga-document-update';
 
 const activeStatuses: SagaInstance['status'][] = ['RUNNING', 'COMPENSATING'];
-
-type SagaDocument = Omit<SagaInstance, 'id'> & { _id: string };
 
 function toDocument({ id, ...rest }: SagaInstance): SagaDocument {
   return { _id: id, ...rest };
@@ -67,7 +66,11 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
     return sagas.filter((saga): saga is SagaInstance => saga !== undefined);
   }
 
-  async save(instance: SagaInstance, expectedVersion: number): Promise<void> {
+  async save(
+    instance: SagaInstance,
+    expectedVersion: number,
+    previous?: SagaInstance,
+  ): Promise<void> {
     const { _id, ...fields } = toDocument(instance);
     const { modifiedCount } = await this.sagas.updateOne(
       {
@@ -77,7 +80,9 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
         owner: instance.owner,
         leaseExpiresAt: { $gt: this.now() },
       },
-      { $set: fields },
+      previous?.version === expectedVersion
+        ? sagaDocumentUpdate(previous, instance)
+        : { $set: fields },
     );
     if (modifiedCount === 0)
       throw new SagaConflictError(

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { PaymentsClient, UsersClient } from '@shop/contracts';
-import { ServiceClientsModule } from '@shop/platform';
+import { DomainEventPublisher, ServiceClientsModule } from '@shop/platform';
 import { SagaOrchestrator } from '@shop/resilience';
+import { ClsService } from 'nestjs-cls';
 import { CancelOrderSaga } from '../cancel-order/cancel-order.saga';
 import { InventoryModule } from '../inventory/inventory.module';
 import { OrderStatusService } from '../orders/order-status.service';
@@ -47,7 +48,14 @@ import { SagaRuntime } from './saga-runtime';
     },
     SagaRuntime,
     { provide: OrderSagas, useClass: OrderSagasAdapter },
+    // The saga announces confirmations, the order events relay everything else.
+    {
+      provide: DomainEventPublisher,
+      inject: [OrdersEnv, ClsService],
+      useFactory: (env: OrdersEnv, cls: ClsService) =>
+        new DomainEventPublisher(env.RABBITMQ_URL, env.RMQ_QUEUE_PREFIX, cls),
+    },
   ],
-  exports: [OrderSagas, OrderStatusService, MongooseModule],
+  exports: [OrderSagas, OrderStatusService, DomainEventPublisher, MongooseModule],
 })
 export class SagasModule {}

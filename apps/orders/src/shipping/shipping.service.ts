@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Collection, Model } from 'mongoose';
 import { Shipment } from './shipment.schema';
 
 const DISPATCH_DELAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Written through the driver's collection: saga steps call it once per order, with values
+ * already in stored form, so the model's casting would be wasted work. The schema's timestamps
+ * are set here.
+ */
 @Injectable()
 export class ShippingService {
-  constructor(@InjectModel(Shipment.name) private readonly shipments: Model<Shipment>) {}
+  private readonly shipments: Collection<Shipment>;
+
+  constructor(@InjectModel(Shipment.name) shipments: Model<Shipment>) {
+    this.shipments = shipments.db.collection<Shipment>(shipments.collection.collectionName);
+  }
 
   /** Schedules dispatch for the next day; a repeat for the same order changes nothing. */
   async schedule(
@@ -22,6 +31,8 @@ export class ShippingService {
           status: 'SCHEDULED',
           scheduledFor: new Date(now.getTime() + DISPATCH_DELAY_MS),
           address,
+          createdAt: now,
+          updatedAt: now,
         },
       },
       { upsert: true },
@@ -29,6 +40,9 @@ export class ShippingService {
   }
 
   async cancel(orderId: string): Promise<void> {
-    await this.shipments.updateOne({ _id: orderId }, { $set: { status: 'CANCELLED' } });
+    await this.shipments.updateOne(
+      { _id: orderId, status: 'SCHEDULED' },
+      { $set: { status: 'CANCELLED', updatedAt: new Date() } },
+    );
   }
 }

@@ -53,12 +53,15 @@ export class InvoicesService {
    * invoice's number.
    */
   async markRefunded(manager: EntityManager, paymentId: string): Promise<string> {
-    await manager.update(
-      InvoiceEntity,
-      { paymentId, refundedAt: IsNull() },
-      { refundedAt: () => 'now()' },
-    );
-    return (await manager.findOneByOrFail(InvoiceEntity, { paymentId })).number;
+    const { raw } = await manager
+      .createQueryBuilder()
+      .update(InvoiceEntity)
+      .set({ refundedAt: () => 'now()' })
+      .where({ paymentId, refundedAt: IsNull() })
+      .returning(['number'])
+      .execute();
+    const [marked] = raw as { number: string }[];
+    return marked?.number ?? (await manager.findOneByOrFail(InvoiceEntity, { paymentId })).number;
   }
 
   async list({

@@ -1,5 +1,10 @@
 import { PaymentRecordStatus } from './payment.entity';
-import { PaymentOperation, TransitionPlan, planTransition } from './payment-transitions';
+import {
+  PaymentOperation,
+  TransitionPlan,
+  planTransition,
+  transitionOf,
+} from './payment-transitions';
 
 describe(planTransition.name, () => {
   const refused = expect.objectContaining({ kind: 'refuse' }) as TransitionPlan;
@@ -39,4 +44,15 @@ describe(planTransition.name, () => {
 
     expect(plans).toEqual(['refuse', 'refuse', 'refuse']);
   });
+});
+
+describe(transitionOf.name, () => {
+  it.each<PaymentOperation>(['capture', 'void', 'refund'])(
+    'names the status %s applies to, as planTransition plans it',
+    (operation) => {
+      const { from, to } = transitionOf(operation);
+
+      expect(planTransition(operation, from)).toEqual({ kind: 'apply', to });
+    },
+  );
 });

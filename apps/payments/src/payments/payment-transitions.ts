@@ -56,3 +56,12 @@ export function planTransition(
   if (rule.keeps.includes(status)) return { kind: 'keep' };
   return { kind: 'refuse', message: rule.refusal(status) };
 }
+
+/** The one status `operation` applies to, and the status it moves the payment to. */
+export function transitionOf(operation: PaymentOperation): {
+  from: PaymentRecordStatus;
+  to: PaymentRecordStatus;
+} {
+  const { from, to } = rules[operation];
+  return { from, to };
+}

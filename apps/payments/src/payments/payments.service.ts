@@ -13,6 +13,7 @@ import {
 } from '@shop/contracts';
 import { DomainError } from '@shop/platform';
 import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { entityFromRow } from '../database/entity-from-row';
 import { PaymentEventsOutbox } from '../events/payment-events.outbox';
 import { InvoiceSubject, InvoicesService } from '../invoices/invoices.service';
 import {
@@ -21,7 +22,7 @@ import {
   PaymentProcessor,
 } from '../processor/payment-processor.port';
 import { PaymentEntity } from './payment.entity';
-import { PaymentOperation, planTransition } from './payment-transitions';
+import { PaymentOperation, planTransition, transitionOf } from './payment-transitions';
 
 /**
  * How long a command waits for another one on the same order (in practice: for its processor
@@ -37,6 +38,16 @@ const PROCESSOR_WAIT_LIMIT_MS = 15_000;
 
 // PostgreSQL's lock_not_available: the wait above ran out.
 const LOCK_NOT_AVAILABLE = '55P03';
+
+// The transaction and both limits in one round trip: every statement costs this machine
+// system calls in two processes, and TypeORM's transaction() would spend two on this.
+const BEGIN_ORDER_TRANSACTION = `BEGIN; SET LOCAL lock_timeout = ${LOCK_WAIT_LIMIT_MS}; SET LOCAL idle_in_transaction_session_timeout = ${PROCESSOR_WAIT_LIMIT_MS}`;
+
+/** Where an operation left the payment: moved on by this transaction, or answered as it is. */
+interface Transition {
+  isMoved: boolean;
+  payment: PaymentEntity;
+}
 
 /** A payment the processor approved: it has a payer, an amount and the processor's reference. */
 interface ChargedPayment {
@@ -152,16 +163,16 @@ export class PaymentsService {
         currency,
         paymentMethod,
       });
-      await manager.update(PaymentEntity, { id: inserted.id }, outcomeOf(result));
-      return manager.findOneByOrFail(PaymentEntity, { id: inserted.id });
+      return this.change(manager, { id: inserted.id }, outcomeOf(result));
     });
     return toPaymentView(authorized ?? (await this.existingFor(command)));
   }
 
   async capture({ orderId }: CapturePaymentCommand): Promise<PaymentView> {
     const captured = await this.inOrderTransaction(async (manager) => {
-      const payment = await this.lockPaymentOf(manager, orderId);
-      if (!this.mustApply('capture', payment)) return payment;
+      const { isMoved, payment } = await this.transition(manager, 'capture', orderId);
+      if (!isMoved) return payment;
+      // Captured in this transaction: if the processor fails, the rollback undoes it.
       const charged = chargedPaymentOf(payment);
       await this.processor.capture({
         idempotencyKey: processorKey(charged, 'capture'),
@@ -169,11 +180,10 @@ export class PaymentsService {
         amountMinor: charged.amountMinor,
         currency: charged.currency,
       });
-      await manager.update(PaymentEntity, { id: payment.id }, { status: 'CAPTURED' });
       const billed = billedPaymentOf(charged);
       const invoiceNumber = await this.invoices.issue(manager, billed);
       await this.events.record(manager, PaymentEvents.captured, { ...billed, invoiceNumber });
-      return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
+      return payment;
     });
     return toPaymentView(captured);
   }
@@ -187,32 +197,31 @@ export class PaymentsService {
         .into(PaymentEntity)
         .values({ orderId, status: 'VOIDED', statusReason: reason ?? null })
         .orIgnore()
-        .returning(['id'])
+        .returning('*')
         .execute();
-      const [tombstone] = raw as { id: string }[];
-      if (tombstone) return manager.findOneByOrFail(PaymentEntity, { id: tombstone.id });
+      const [tombstone] = raw as Record<string, unknown>[];
+      if (tombstone) return entityFromRow(manager, PaymentEntity, tombstone);
 
-      const payment = await this.lockPaymentOf(manager, orderId);
-      if (!this.mustApply('void', payment)) return payment;
+      const { isMoved, payment } = await this.transition(manager, 'void', orderId, {
+        statusReason: reason ?? null,
+      });
+      if (!isMoved) return payment;
       const charged = chargedPaymentOf(payment);
       await this.processor.void({
         idempotencyKey: processorKey(charged, 'void'),
         reference: charged.processorReference,
       });
-      await manager.update(
-        PaymentEntity,
-        { id: payment.id },
-        { status: 'VOIDED', statusReason: reason ?? null },
-      );
-      return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
+      return payment;
     });
     return toPaymentView(voided);
   }
 
   async refund({ orderId, reason }: RefundPaymentCommand): Promise<PaymentView> {
     const refunded = await this.inOrderTransaction(async (manager) => {
-      const payment = await this.lockPaymentOf(manager, orderId);
-      if (!this.mustApply('refund', payment)) return payment;
+      const { isMoved, payment } = await this.transition(manager, 'refund', orderId, {
+        statusReason: reason ?? null,
+      });
+      if (!isMoved) return payment;
       const charged = chargedPaymentOf(payment);
       await this.processor.refund({
         idempotencyKey: processorKey(charged, 'refund'),
@@ -220,17 +229,12 @@ export class PaymentsService {
         amountMinor: charged.amountMinor,
         currency: charged.currency,
       });
-      await manager.update(
-        PaymentEntity,
-        { id: payment.id },
-        { status: 'REFUNDED', statusReason: reason ?? null },
-      );
       const invoiceNumber = await this.invoices.markRefunded(manager, payment.id);
       await this.events.record(manager, PaymentEvents.refunded, {
         ...billedPaymentOf(charged),
         invoiceNumber,
       });
-      return manager.findOneByOrFail(PaymentEntity, { id: payment.id });
+      return payment;
     });
     return toPaymentView(refunded);
   }
@@ -258,31 +262,68 @@ export class PaymentsService {
     return payment;
   }
 
-  /** Throws the refusal; false when the payment is answered as it is. */
-  private mustApply(operation: PaymentOperation, payment: PaymentEntity): boolean {
+  /**
+   * Moves the order's payment on if it is in the one status `operation` applies to: a single
+   * statement that changes the row, holds it locked until the transaction ends, and reads it
+   * back. A payment in another status is answered as it is, or refused, as planned by
+   * {@link planTransition}.
+   */
+  private async transition(
+    manager: EntityManager,
+    operation: PaymentOperation,
+    orderId: string,
+    changes: Partial<PaymentEntity> = {},
+  ): Promise<Transition> {
+    const { from, to } = transitionOf(operation);
+    const moved = await this.change(manager, { orderId, status: from }, { ...changes, status: to });
+    if (moved) return { isMoved: true, payment: moved };
+    const payment = await this.lockPaymentOf(manager, orderId);
     const plan = planTransition(operation, payment.status);
     if (plan.kind === 'refuse') throw new DomainError(ErrorCodes.conflict, plan.message);
-    return plan.kind === 'apply';
+    if (plan.kind === 'keep') return { isMoved: false, payment };
+    // An authorization committed between the two statements; the row is locked now.
+    const locked = await this.change(manager, { id: payment.id }, { ...changes, status: to });
+    return { isMoved: true, payment: locked ?? payment };
+  }
+
+  /** Changes the payment that matches, if any, and answers it as changed. */
+  private async change(
+    manager: EntityManager,
+    where: Partial<PaymentEntity>,
+    changes: Partial<PaymentEntity>,
+  ): Promise<PaymentEntity | undefined> {
+    const { raw } = await manager
+      .createQueryBuilder()
+      .update(PaymentEntity)
+      .set(changes)
+      .where(where)
+      .returning('*')
+      .execute();
+    const [row] = raw as Record<string, unknown>[];
+    return row && entityFromRow(manager, PaymentEntity, row);
   }
 
   private async lockPaymentOf(manager: EntityManager, orderId: string): Promise<PaymentEntity> {
-    const payment = await manager.findOne(PaymentEntity, {
-      where: { orderId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!payment) throw new DomainError(ErrorCodes.notFound, 'No payment for this order');
-    return payment;
+    const [row] = (await manager.query('SELECT * FROM payments WHERE order_id = $1 FOR UPDATE', [
+      orderId,
+    ])) as Record<string, unknown>[];
+    if (!row) throw new DomainError(ErrorCodes.notFound, 'No payment for this order');
+    return entityFromRow(manager, PaymentEntity, row);
   }
 
   private async inOrderTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        await manager.query(
-          `SELECT set_config('lock_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $2, true)`,
-          [String(LOCK_WAIT_LIMIT_MS), String(PROCESSOR_WAIT_LIMIT_MS)],
-        );
-        return work(manager);
-      });
+      await runner.connect();
+      await runner.query(BEGIN_ORDER_TRANSACTION);
+      try {
+        const result = await work(runner.manager);
+        await runner.query('COMMIT');
+        return result;
+      } catch (error) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
     } catch (error) {
       if (isLockWaitTimeout(error)) {
         throw new DomainError(
@@ -291,6 +332,8 @@ export class PaymentsService {
         );
       }
       throw error;
+    } finally {
+      await runner.release();
     }
   }
 }

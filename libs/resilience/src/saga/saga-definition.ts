@@ -18,7 +18,8 @@ export function defineSaga<TData extends object>(
 /**
  * @internal
  * Throws, naming the saga and the step, unless the definition has a name, steps with distinct
- * names, at most one pivot, and no compensation at or after the pivot.
+ * names, at most one pivot, no compensation at or after the pivot, and groups
+ * (`runsWithPrevious`) that neither start the saga nor include the pivot.
  */
 export function validateDefinition<TData extends object>(
   definition: SagaDefinition<TData>,
@@ -36,6 +37,18 @@ export function validateDefinition<TData extends object>(
       );
     }
   }
+  if (definition.steps[0].runsWithPrevious)
+    throw new Error(
+      `Step "${definition.steps[0].name}" of saga "${definition.name}" is the first: there is no previous step to run with`,
+    );
+  definition.steps.forEach((step, index) => {
+    const next = definition.steps[index + 1];
+    if (step.pivot && (step.runsWithPrevious || next?.runsWithPrevious)) {
+      throw new Error(
+        `Step "${step.name}" of saga "${definition.name}" is the pivot: it runs alone, not with another step`,
+      );
+    }
+  });
   const pivots = definition.steps.filter((step) => step.pivot);
   if (pivots.length > 1) throw new Error(`Saga "${definition.name}" has more than one pivot step`);
   const pivotIndex = pivotIndexOf(definition);

@@ -14,11 +14,13 @@ export interface SagaLeaseSettings {
 
 /**
  * @internal
- * Renews the lease of saga `id` while it runs; returns the function that stops renewing. A lost
- * lease aborts the run; so does a lease this process cannot renew (the store is unreachable)
- * when it would run out before the tick after next: the run stops a renew interval before
- * another orchestrator may take the saga over, so the two never overlap (that interval is the
- * margin for clock skew).
+ * Renews the lease of saga `id` while it runs; returns the function that stops renewing. Every
+ * write of the saga extends its lease too, so a renewal is due a renew interval after the
+ * latest extension, whichever made it: a saga whose steps are quicker than that never renews.
+ * A lost lease aborts the run; so does a lease this process cannot renew (the store is
+ * unreachable) when it would run out before the tick after next: the run stops a renew
+ * interval before another orchestrator may take the saga over, so the two never overlap (that
+ * interval is the margin for clock skew).
  */
 export function keepLease(
   settings: SagaLeaseSettings,
@@ -30,6 +32,12 @@ export function keepLease(
   let renewedUntilMs = 0;
   let timer: ClockTimer | undefined;
   const renew = (): void => {
+    const extendedUntilMs = Math.max(renewedUntilMs, persistedLeaseExpiry() ?? 0);
+    const dueAtMs = extendedUntilMs - leaseMs + renewIntervalMs;
+    if (dueAtMs > clock.now()) {
+      timer = clock.setTimeout(renew, dueAtMs - clock.now());
+      return;
+    }
     timer = clock.setTimeout(renew, renewIntervalMs);
     const requestedAtMs = clock.now();
     store.renew(id, owner, requestedAtMs + leaseMs).then(

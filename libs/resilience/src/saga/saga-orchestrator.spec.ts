@@ -277,6 +277,46 @@ describe(SagaOrchestrator.name, () => {
       expect(counting.writes).toBe(allSteps.length + 1);
     });
 
+    it('hands the store the saga it replaces with every save, so a store can write only the change', async () => {
+      const replaced: [number, number | undefined][] = [];
+      const inner = store;
+      const spying: SagaStore = Object.assign(Object.create(inner) as SagaStore, {
+        save: (instance: SagaInstance, expectedVersion: number, previous?: SagaInstance) => {
+          replaced.push([expectedVersion, previous?.version]);
+          return inner.save(instance, expectedVersion);
+        },
+      });
+      const sut = orchestrator('a', { store: spying });
+
+      await sut.run('place-order', { orderId: 'o-1' });
+
+      expect(replaced).toEqual(allSteps.map((_, index) => [index + 1, index + 1]));
+    });
+
+    it('renews no lease while every step ends within the renew interval', async () => {
+      let renewals = 0;
+      const inner = store;
+      const counting: SagaStore = Object.assign(Object.create(inner) as SagaStore, {
+        renew: (id: string, owner: string, leaseExpiresAt: number) => {
+          renewals++;
+          return inner.renew(id, owner, leaseExpiresAt);
+        },
+      });
+      const slowStep = () =>
+        new Promise<void>((resolve) => void clock.setTimeout(resolve, leaseMs / 4));
+      const definition = placeOrder(world, {
+        'reserve-inventory': { action: slowStep },
+        'schedule-shipping': { action: slowStep },
+      });
+      const sut = orchestrator('a', { store: counting, definitions: [definition] });
+
+      const running = sut.run(definition, { orderId: 'o-1' });
+      await clock.advanceBy(leaseMs);
+      await running;
+
+      expect(renewals).toBe(0);
+    });
+
     it('starts a saga once, however often it is started with the same id', async () => {
       const sut = orchestrator('a');
 
@@ -394,6 +434,86 @@ describe(SagaOrchestrator.name, () => {
     });
   });
 
+  describe('with steps that run together', () => {
+    // validate-user with reserve-inventory, authorize-payment with schedule-shipping.
+    const inPairs = () =>
+      placeOrder(world, {
+        'reserve-inventory': { runsWithPrevious: true },
+        'schedule-shipping': { runsWithPrevious: true },
+      });
+    const pairedWrites = 5;
+
+    it('starts the actions of a group at once', async () => {
+      const started: string[] = [];
+      let release = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const waiting = (name: string) => async () => {
+        started.push(name);
+        await gate;
+      };
+      const definition = placeOrder(world, {
+        'validate-user': { action: waiting('validate-user') },
+        'reserve-inventory': { runsWithPrevious: true, action: waiting('reserve-inventory') },
+      });
+      const sut = orchestrator('a', { definitions: [definition] });
+
+      const saga = sut.run(definition, { orderId: 'o-1' });
+      await clock.settle();
+      const startedTogether = [...started];
+      release();
+
+      expect(startedTogether).toEqual(['validate-user', 'reserve-inventory']);
+      expect(await saga).toMatchObject({ status: 'COMPLETED' });
+    });
+
+    it('writes the saga once per group plus once at creation', async () => {
+      const counting = new CrashingStore(store);
+      const definition = inPairs();
+      const sut = orchestrator('a', { store: counting, definitions: [definition] });
+
+      const saga = await sut.run(definition, { orderId: 'o-1' });
+
+      expect(counting.writes).toBe(pairedWrites);
+      expect(saga.history.filter((entry) => entry.outcome === 'SUCCEEDED')).toHaveLength(
+        allSteps.length,
+      );
+    });
+
+    it('compensates the steps of a failed group that succeeded, then the earlier ones, never the failed one', async () => {
+      world.failures.set('authorize-payment:action', Number.POSITIVE_INFINITY);
+      const definition = inPairs();
+      const sut = orchestrator('a', { definitions: [definition] });
+
+      const saga = await sut.run(definition, { orderId: 'o-1' });
+
+      expect(world.calls.filter((call) => call.endsWith(':compensation'))).toEqual([
+        'schedule-shipping:compensation',
+        'reserve-inventory:compensation',
+      ]);
+      expect(saga).toMatchObject({
+        status: 'COMPENSATED',
+        failureReason: 'authorize-payment: Error: authorize-payment:action failed',
+      });
+      expect(world.appliedSteps()).toEqual([]);
+    });
+
+    it('keeps the patch of a step whose group failed, for its compensation', async () => {
+      world.failures.set('schedule-shipping:action', Number.POSITIVE_INFINITY);
+      const seen: (string | undefined)[] = [];
+      const definition = placeOrder(world, {
+        'schedule-shipping': { runsWithPrevious: true },
+        'authorize-payment': {
+          compensate: async (context) => void seen.push(context.data.paymentId),
+        },
+      });
+      const sut = orchestrator('a', { definitions: [definition] });
+
+      await sut.run(definition, { orderId: 'o-1' });
+
+      expect(seen).toEqual(['pay-o-1']);
+    });
+  });
+
   describe('when a downstream circuit is open', () => {
     const openCircuit = (): Promise<never> =>
       Promise.reject(new BrokenCircuitError('payments', 'OPEN', 5_000));
@@ -477,9 +597,19 @@ describe(SagaOrchestrator.name, () => {
     });
   });
 
-  describe('after a crash', () => {
-    const happyPathWrites = allSteps.length + 1;
-    const compensationWrites = 7;
+  describe.each([
+    ['one step at a time', () => placeOrder(world), allSteps.length + 1, 7],
+    [
+      'steps that run in pairs',
+      () =>
+        placeOrder(world, {
+          'reserve-inventory': { runsWithPrevious: true },
+          'schedule-shipping': { runsWithPrevious: true },
+        }),
+      5,
+      5,
+    ],
+  ] as const)('after a crash, with %s', (_, definitionOf, happyPathWrites, compensationWrites) => {
     const modes: CrashMode[] = ['halt-before-write', 'throw-before-write', 'halt-after-write'];
     const cases = (writes: number) =>
       modes.flatMap((mode) =>
@@ -490,12 +620,13 @@ describe(SagaOrchestrator.name, () => {
       crashAtWrite: number,
       mode: CrashMode,
     ): Promise<SagaInstance | undefined> {
+      const definitions = [definitionOf()];
       const crashing = new CrashingStore(store, crashAtWrite, mode);
-      const first = orchestrator('a', { store: crashing });
+      const first = orchestrator('a', { store: crashing, definitions });
       first.start('place-order', { orderId: 'o-1' }, { id: 'saga-1' }).catch(() => undefined);
       await clock.advanceBy(leaseMs);
 
-      const second = orchestrator('b');
+      const second = orchestrator('b', { definitions });
       await second.recover();
       await second.idle();
       return store.load('saga-1');
@@ -505,7 +636,10 @@ describe(SagaOrchestrator.name, () => {
       const counting = new CrashingStore(store);
       world.failures.set('schedule-shipping:action', 1);
 
-      await orchestrator('a', { store: counting }).run('place-order', { orderId: 'o-1' });
+      await orchestrator('a', { store: counting, definitions: [definitionOf()] }).run(
+        'place-order',
+        { orderId: 'o-1' },
+      );
 
       expect(counting.writes).toBe(compensationWrites);
     });
@@ -540,7 +674,9 @@ describe(SagaOrchestrator.name, () => {
         expect(world.calls).not.toContain('capture-payment:action');
       },
     );
+  });
 
+  describe('after a crash while compensating', () => {
     it('resumes a compensating saga at its next compensation', async () => {
       world.failures.set('schedule-shipping:action', 1);
       const crashing = new CrashingStore(store, 7);
@@ -886,6 +1022,18 @@ describe(SagaOrchestrator.name, () => {
       [
         'is the pivot: it cannot have a compensation',
         { name: 's', steps: [step('a', { pivot: true, compensate: async () => undefined })] },
+      ],
+      [
+        'is the first: there is no previous step to run with',
+        { name: 's', steps: [step('a', { runsWithPrevious: true })] },
+      ],
+      [
+        'is the pivot: it runs alone',
+        { name: 's', steps: [step('a'), step('b', { pivot: true, runsWithPrevious: true })] },
+      ],
+      [
+        'is the pivot: it runs alone',
+        { name: 's', steps: [step('a', { pivot: true }), step('b', { runsWithPrevious: true })] },
       ],
       [
         'comes after the pivot',

@@ -391,19 +391,36 @@ export class SagaOrchestrator {
   ): Promise<SagaInstance> {
     const move = nextMove(current, saga.definition);
     if (move.kind === 'write') return this.persist(current, move.changes);
-    const outcome = await this.attempt(current, saga, move.step, move.phase, context);
     if (move.phase === 'action') {
+      const outcomes = await this.attemptAll(current, saga, move.steps, context);
       return this.persist(
         current,
-        afterAction(current, saga.definition, outcome, this.clock.now()),
+        afterAction(current, saga.definition, outcomes, this.clock.now()),
       );
     }
+    const outcome = await this.attempt(current, saga, move.step, move.phase, context);
     // Compensations retry every error without limit, so only an abort (thrown above) ends them.
     if (!outcome.succeeded) throw outcome.error;
     return this.persist(
       current,
       afterCompensation(current, saga.definition, outcome.attempts, this.clock.now()),
     );
+  }
+
+  /** Runs the actions of a group at once and waits for every one of them to end. */
+  private async attemptAll(
+    current: SagaInstance,
+    saga: RegisteredSaga,
+    steps: readonly SagaStep<object>[],
+    context: AbortableContext,
+  ): Promise<StepOutcome[]> {
+    if (steps.length === 1) return [await this.attempt(current, saga, steps[0], 'action', context)];
+    const settled = await Promise.allSettled(
+      steps.map((step) => this.attempt(current, saga, step, 'action', context)),
+    );
+    // An attempt throws only when the run was aborted; by now no step of the group still runs.
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<StepOutcome>).value);
   }
 
   /** Runs an action or compensation under its retry and timeout policy. */
@@ -471,7 +488,7 @@ export class SagaOrchestrator {
       updatedAt: nowMs,
     };
     try {
-      await this.storeWrites.execute(() => this.store.save(next, current.version));
+      await this.storeWrites.execute(() => this.store.save(next, current.version, current));
     } catch (error) {
       throw new SagaAbandonedError(
         current.id,

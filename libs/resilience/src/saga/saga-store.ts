@@ -20,8 +20,13 @@ export interface SagaStore {
    * if, the stored saga still has `expectedVersion`, is not terminal, and is leased to
    * `instance.owner` with a lease that has not expired. Otherwise fails with
    * {@link SagaConflictError}: someone else moved the saga on, or took it over.
+   *
+   * `previous` is the saga as the caller last wrote or loaded it (version `expectedVersion`),
+   * given so that a store may write only what changed, e.g. append the new history entries
+   * instead of rewriting every one: since the write applies only to that version, the stored
+   * saga is exactly `previous`. The result must be the same as replacing it with `instance`.
    */
-  save(instance: SagaInstance, expectedVersion: number): Promise<void>;
+  save(instance: SagaInstance, expectedVersion: number, previous?: SagaInstance): Promise<void>;
 
   /**
    * Atomically takes over up to `limit` non-terminal sagas whose lease expired at `nowMs` (or

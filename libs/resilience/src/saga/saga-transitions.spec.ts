@@ -91,7 +91,7 @@ describe(nextMove.name, () => {
   it("runs the current step's action while RUNNING", () => {
     const move = nextMove(sagaAt('RUNNING', 2), placeOrder);
 
-    expect(move).toEqual({ kind: 'run', phase: 'action', step: placeOrder.steps[2] });
+    expect(move).toEqual({ kind: 'run', phase: 'action', steps: [placeOrder.steps[2]] });
   });
 
   it('fails a RUNNING saga whose definition has no step at currentStep any more', () => {
@@ -123,7 +123,7 @@ describe(afterAction.name, () => {
         history: [entry('reserve-inventory', 'action', 'STARTED')],
       });
 
-      const changes = afterAction(saga, placeOrder, succeeded(2), atMs);
+      const changes = afterAction(saga, placeOrder, [succeeded(2)], atMs);
 
       expect(changes).toEqual<SagaChanges>({
         data: saga.data,
@@ -140,7 +140,7 @@ describe(afterAction.name, () => {
       const changes = afterAction(
         sagaAt('RUNNING', 2),
         placeOrder,
-        succeeded(1, { paymentId: 'p-1' }),
+        [succeeded(1, { paymentId: 'p-1' })],
         atMs,
       );
 
@@ -148,7 +148,7 @@ describe(afterAction.name, () => {
     });
 
     it('completes the saga after its last step', () => {
-      const changes = afterAction(sagaAt('RUNNING', 5), placeOrder, succeeded(), atMs);
+      const changes = afterAction(sagaAt('RUNNING', 5), placeOrder, [succeeded()], atMs);
 
       expect(changes).toMatchObject({ status: 'COMPLETED', currentStep: 6 });
       expect(changes.history).toEqual([entry('send-receipt', 'action', 'SUCCEEDED', 1)]);
@@ -158,7 +158,7 @@ describe(afterAction.name, () => {
       const saga = sagaAt('RUNNING', 1);
       const history = saga.history;
 
-      afterAction(saga, placeOrder, succeeded(1, { paymentId: 'p-1' }), atMs);
+      afterAction(saga, placeOrder, [succeeded(1, { paymentId: 'p-1' })], atMs);
 
       expect(saga.history).toBe(history);
       expect(saga.data).toEqual({ orderId: 'o-1' });
@@ -170,7 +170,7 @@ describe(afterAction.name, () => {
       const changes = afterAction(
         sagaAt('RUNNING', 3),
         placeOrder,
-        failed(new Error('no courier'), 2),
+        [failed(new Error('no courier'), 2)],
         atMs,
       );
 
@@ -186,7 +186,7 @@ describe(afterAction.name, () => {
     });
 
     it('ends COMPENSATED at once when no completed step has anything to undo', () => {
-      const changes = afterAction(sagaAt('RUNNING', 1), placeOrder, failed(), atMs);
+      const changes = afterAction(sagaAt('RUNNING', 1), placeOrder, [failed()], atMs);
 
       expect(changes).toEqual<SagaChanges>({
         status: 'COMPENSATED',
@@ -202,7 +202,7 @@ describe(afterAction.name, () => {
       const changes = afterAction(
         sagaAt('RUNNING', index),
         placeOrder,
-        failed('gateway down', 7),
+        [failed('gateway down', 7)],
         atMs,
       );
 
@@ -216,7 +216,7 @@ describe(afterAction.name, () => {
     it('compensates after a failure of the last step when the saga has no pivot', () => {
       const withoutPivot = { ...placeOrder, steps: placeOrder.steps.slice(0, 4) };
 
-      const changes = afterAction(sagaAt('RUNNING', 3), withoutPivot, failed(), atMs);
+      const changes = afterAction(sagaAt('RUNNING', 3), withoutPivot, [failed()], atMs);
 
       expect(changes).toMatchObject({ status: 'COMPENSATING', currentStep: 2 });
     });
@@ -244,5 +244,74 @@ describe(afterCompensation.name, () => {
       currentStep: 1,
       history: [entry('reserve-inventory', 'compensation', 'SUCCEEDED', 1)],
     });
+  });
+});
+
+describe('a group of steps that run together', () => {
+  // authorize-payment and schedule-shipping run as one group.
+  const paired: SagaDefinition<object> = {
+    name: 'place-order',
+    steps: placeOrder.steps.map((candidate) =>
+      candidate.name === 'schedule-shipping' ? { ...candidate, runsWithPrevious: true } : candidate,
+    ),
+  };
+
+  it('is one move: the actions of all its steps', () => {
+    const move = nextMove(sagaAt('RUNNING', 2), paired);
+
+    expect(move).toEqual({ kind: 'run', phase: 'action', steps: paired.steps.slice(2, 4) });
+  });
+
+  it('moves on past the whole group once every step succeeded, merging their patches in order', () => {
+    const changes = afterAction(
+      sagaAt('RUNNING', 2),
+      paired,
+      [succeeded(1, { paymentId: 'p-1' }), succeeded(2, { shipmentId: 's-1' })],
+      atMs,
+    );
+
+    expect(changes).toEqual<SagaChanges>({
+      data: { orderId: 'o-1', paymentId: 'p-1', shipmentId: 's-1' },
+      currentStep: 4,
+      history: [
+        entry('authorize-payment', 'action', 'SUCCEEDED', 1),
+        entry('schedule-shipping', 'action', 'SUCCEEDED', 2),
+        entry('capture-payment', 'action', 'STARTED'),
+      ],
+    });
+  });
+
+  it('compensates from the step of the group that succeeded, not the one that failed', () => {
+    const changes = afterAction(
+      sagaAt('RUNNING', 2),
+      paired,
+      [failed(new Error('declined'), 1), succeeded(1, { shipmentId: 's-1' })],
+      atMs,
+    );
+
+    expect(changes).toEqual<SagaChanges>({
+      data: { orderId: 'o-1', shipmentId: 's-1' },
+      status: 'COMPENSATING',
+      currentStep: 3,
+      failureReason: 'authorize-payment: Error: declined',
+      history: [
+        entry('authorize-payment', 'action', 'FAILED', 1, 'Error: declined'),
+        entry('schedule-shipping', 'action', 'SUCCEEDED', 1),
+        entry('schedule-shipping', 'compensation', 'STARTED'),
+      ],
+    });
+  });
+
+  it('skips the failed step of the group on the way back', () => {
+    const saga = sagaAt('COMPENSATING', 3, {
+      history: [
+        entry('authorize-payment', 'action', 'FAILED', 1, 'Error: declined'),
+        entry('schedule-shipping', 'action', 'SUCCEEDED', 1),
+      ],
+    });
+
+    const changes = afterCompensation(saga, paired, 1, atMs);
+
+    expect(changes.currentStep).toBe(1);
   });
 });

@@ -33,7 +33,10 @@ export interface SagaInstance<TData extends object = Record<string, unknown>> {
   readonly id: string;
   readonly definitionName: string;
   readonly status: SagaStatus;
-  /** Index into the definition's steps: the next to run (RUNNING) or to undo (COMPENSATING). */
+  /**
+   * Index into the definition's steps: the next to run (RUNNING; the first of its group) or to
+   * undo (COMPENSATING).
+   */
   readonly currentStep: number;
   readonly data: TData;
   readonly history: readonly SagaHistoryEntry[];
@@ -85,6 +88,14 @@ export interface SagaStep<TData extends object> {
   readonly timeoutMs?: number;
   /** The point of no return: this step and the ones after it are retried forward, never undone. */
   readonly pivot?: boolean;
+  /**
+   * Runs together with the step before it, as one group, for steps that need nothing from each
+   * other: their actions start at once, and the saga is written once before the group and once
+   * after all of them ended, so each step is still persisted before and after it runs, with one
+   * write fewer for every step that joins a group. If one fails, the others are waited for, and
+   * those that succeeded are compensated with the earlier steps. The pivot runs alone.
+   */
+  readonly runsWithPrevious?: boolean;
 }
 
 /** A named, ordered list of steps. */

@@ -148,6 +148,38 @@ export function describeSagaStoreContract(
         expect(await store.load(created.id)).toEqual(updated);
       });
 
+      it('stores the same when handed the previous saga, which lets it write only what changed', async () => {
+        const created = saga();
+        await store.create(created);
+        const updated = next(created, {
+          data: { ...created.data, paymentId: 'pay-1' },
+          history: [
+            ...created.history,
+            { ...created.history[0], outcome: 'SUCCEEDED', attempts: 1, at: clock.now() + 1 },
+            { ...created.history[0], step: 'pay', at: clock.now() + 1 },
+          ],
+          updatedAt: clock.now() + 1,
+        });
+
+        await store.save(updated, created.version, created);
+
+        expect(await store.load(created.id)).toEqual(updated);
+      });
+
+      it('stores a rewritten history too when handed the previous saga', async () => {
+        const created = saga();
+        await store.create(created);
+        const updated = next(created, {
+          history: [{ ...created.history[0], outcome: 'FAILED', attempts: 3, error: 'boom' }],
+          status: 'COMPENSATING',
+          failureReason: 'reserve: boom',
+        });
+
+        await store.save(updated, created.version, created);
+
+        expect(await store.load(created.id)).toEqual(updated);
+      });
+
       it('rejects a write based on a stale version', async () => {
         const created = saga();
         await store.create(created);
