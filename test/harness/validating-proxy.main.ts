@@ -30,6 +30,20 @@ function parsed(text: string): unknown {
   }
 }
 
+/**
+ * Headers of the gateway's answer that the proxy does not pass on: the body is sent again as
+ * received, and `Connection` and `Keep-Alive` describe the gateway's connection, not the
+ * proxy's (a proxy must not forward them). Passed on, the gateway's `Keep-Alive: timeout=72`
+ * made clients reuse sockets this proxy had closed after Node's 5 s.
+ */
+const notForwarded = new Set([
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+]);
+
 function headersOf(request: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers))
@@ -174,12 +188,7 @@ async function main(): Promise<void> {
           );
         }
       answer.headers.forEach((value, name) => {
-        if (
-          name !== 'content-length' &&
-          name !== 'content-encoding' &&
-          name !== 'transfer-encoding'
-        )
-          response.setHeader(name, value);
+        if (!notForwarded.has(name)) response.setHeader(name, value);
       });
       response.statusCode = answer.status;
       response.end(answerBody);
