@@ -1071,7 +1071,7 @@ async function main(): Promise<void> {
 
     const summary = summarize(options, rows, saga);
     const before = options.saveBefore ? undefined : readSummary(options.before);
-    if (before && before.settings !== summary.settings)
+    if (before && !before.settings.startsWith(summary.settings))
       notes.push(
         `the before figures were taken at ${before.settings}, this run at ${summary.settings}`,
       );
