@@ -25,6 +25,25 @@ describe('readableLine', () => {
     );
   });
 
+  it("leaves out an access line's request and response fields, which its message says", () => {
+    const line = readableLine(
+      {
+        level: 30,
+        time,
+        message: 'GET /api/products/1 200 in 3 ms',
+        req: { method: 'GET', url: '/api/products/1' },
+        res: { statusCode: 200 },
+        responseTime: 3,
+        correlationId: 'c-2',
+      },
+      false,
+    );
+
+    expect(line).toBe(
+      '[14:03:07.412] INFO  GET /api/products/1 200 in 3 ms {"correlationId":"c-2"}\n',
+    );
+  });
+
   it("puts an error's stack on the lines below", () => {
     const line = readableLine(
       { level: 50, time, message: 'boom', err: { message: 'bad', stack: 'Error: bad\n    at x' } },

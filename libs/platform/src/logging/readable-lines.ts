@@ -8,6 +8,10 @@ const placedFields = new Set([
   'context',
   'message',
   'err',
+  // An access line's message already says method, URL, status and time.
+  'req',
+  'res',
+  'responseTime',
 ]);
 
 const levelLabels: Record<number, string> = {
