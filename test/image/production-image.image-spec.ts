@@ -123,10 +123,14 @@ describe('The production image, assembled as the Dockerfile does (no Docker engi
       const page = await fetch(pageUrl);
       const script = /src="([^"]*swagger-ui-bundle\.js)"/.exec(await page.text())?.[1] ?? '';
       const asset = await fetch(new URL(script, pageUrl));
+      // Read to the end: a response left half-read holds its connection open, and the gateway's
+      // SIGTERM below would wait for it until the drain deadline.
+      const assetBody = await asset.text();
 
       expect(page.status).toBe(200);
       expect(asset.status).toBe(200);
       expect(asset.headers.get('content-type')).toMatch(/javascript/);
+      expect(assetBody).toContain('SwaggerUIBundle');
     });
 
     it('stops every app on SIGTERM after draining, with nothing logged as an error', async () => {
