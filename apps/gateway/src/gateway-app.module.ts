@@ -6,6 +6,7 @@ import {
   LoggingModule,
   MetricsModule,
   ServiceClientsModule,
+  TracingModule,
 } from '@shop/platform';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
@@ -22,6 +23,7 @@ import { UsersModule } from './users/users.module';
     HttpCorrelationModule,
     LoggingModule.forRoot('gateway'),
     MetricsModule.forRoot('gateway'),
+    TracingModule,
     ServiceClientsModule.register([UsersClient, ProductsClient, OrdersClient, PaymentsClient]),
     AuthModule,
     UsersModule,

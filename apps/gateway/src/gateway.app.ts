@@ -8,6 +8,7 @@ import {
   RequestContext,
   correlationIdFrom,
   httpCorrelationHook,
+  isTracingStarted,
   loadEnv,
   strictValidationPipe,
 } from '@shop/platform';
@@ -22,6 +23,7 @@ import { logRequests } from './http/access-log';
 import { recordHttpMetrics } from './http/http-metrics';
 import { useJsonBodies } from './http/json-body';
 import { refuseNonJsonBodies } from './http/json-content-type';
+import { RouteSpanNameInterceptor } from './http/route-span-name';
 import { securityHeaders } from './http/security-headers';
 
 /** The gateway, configured but not yet listening; main.ts and the e2e tests share it. */
@@ -79,6 +81,7 @@ export async function createGatewayApp(): Promise<NestFastifyApplication> {
   });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(errorFilter);
+  if (isTracingStarted()) app.useGlobalInterceptors(new RouteSpanNameInterceptor());
   app.enableShutdownHooks();
   setUpSwagger(app);
   return app;

@@ -1,3 +1,4 @@
+import './tracing';
 // Decorators of the env classes read metadata before Nest is loaded.
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';

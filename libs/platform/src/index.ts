@@ -29,3 +29,6 @@ export * from './bootstrap/bootstrap-service';
 export * from './bootstrap/run-app';
 export * from './bootstrap/service-platform.module';
 export * from './scheduling/periodic-task';
+export * from './tracing/start-tracing';
+export * from './tracing/trace-context';
+export * from './tracing/tracing.module';

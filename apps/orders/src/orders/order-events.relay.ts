@@ -27,7 +27,7 @@ function eventOf(order: Order & { _id: Types.ObjectId }, pattern: string): Order
 /**
  * Publishes every event in the outbox of an order (`order.cancelled`; `order.confirmed` is
  * announced by the place-order saga itself, see OrderStatusService.confirm, but an outbox may
- * still hold one written before), in the order they happened, under the correlation id of the
+ * still hold one written before), in the order they happened, under the correlation id and trace of the
  * request that caused each, then removes them. At least once: a crash between publish and removal publishes again, so
  * consumers dedupe on orderId + pattern. One replica at a time relays (a task lease), so
  * replicas do not publish the same events twice.
@@ -47,8 +47,11 @@ export class OrderEventsRelay extends OutboxRelay {
     const pending = await this.orders.find({ eventPending: true }).limit(BATCH_SIZE).lean();
     for (const order of pending) {
       const announced = order.outbox ?? [];
-      for (const { pattern, correlationId } of announced)
-        await this.publisher.publish(pattern, eventOf(order, pattern), correlationId);
+      for (const { pattern, correlationId, traceContext } of announced)
+        await this.publisher.publish(pattern, eventOf(order, pattern), {
+          correlationId,
+          traceContext,
+        });
       await this.remove(order._id, announced);
     }
     return pending.length;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { OrderEvent, OrderEvents } from '@shop/contracts';
-import { DomainEventPublisher } from '@shop/platform';
+import { DomainEventPublisher, captureTraceContext } from '@shop/platform';
 import { ClsService } from 'nestjs-cls';
 import { Collection, Model, Types } from 'mongoose';
 import { Order, OrderOutboxEntry } from './order.schema';
@@ -39,7 +39,7 @@ export class OrderStatusService {
     correlationId?: string,
   ): Promise<void> {
     const event: OrderEvent = { orderId, userId, status: 'CONFIRMED', totalMinor, currency };
-    await this.events.publish(OrderEvents.confirmed, event, correlationId);
+    await this.events.publish(OrderEvents.confirmed, event, { correlationId });
     await this.orders.updateOne(
       { _id: new Types.ObjectId(orderId), status: 'PENDING' },
       { $set: { status: 'CONFIRMED', updatedAt: new Date() } },
@@ -66,9 +66,14 @@ export class OrderStatusService {
     );
   }
 
-  /** The saga step's context carries the request that started the saga. */
+  /** The saga step's context carries the request that started the saga, and its trace. */
   private announcing(pattern: string): OrderOutboxEntry {
     const correlationId = this.cls.isActive() ? this.cls.getId() : undefined;
-    return { pattern, ...(correlationId && { correlationId }) };
+    const traceContext = captureTraceContext();
+    return {
+      pattern,
+      ...(correlationId && { correlationId }),
+      ...(traceContext && { traceContext }),
+    };
   }
 }

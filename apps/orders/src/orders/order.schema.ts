@@ -32,6 +32,8 @@ export class OrderStep {
 export class OrderOutboxEntry {
   @Prop({ required: true }) pattern: string;
   @Prop() correlationId?: string;
+  /** W3C trace context of the saga step that caused the event; absent without tracing. */
+  @Prop({ type: Object }) traceContext?: Record<string, string>;
 }
 
 /**

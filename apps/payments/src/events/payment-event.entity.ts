@@ -16,4 +16,8 @@ export class PaymentEventEntity {
   /** The request that moved the money, so the event's consumers log under the same id. */
   @Column({ name: 'correlation_id', type: 'varchar', length: 128, nullable: true })
   correlationId: string | null;
+
+  /** Its W3C trace context, so the event continues that request's trace; null without tracing. */
+  @Column({ name: 'trace_context', type: 'jsonb', nullable: true })
+  traceContext: Record<string, string> | null;
 }

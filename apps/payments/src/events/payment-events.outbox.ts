@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PaymentEvent, PaymentEvents } from '@shop/contracts';
+import { captureTraceContext } from '@shop/platform';
 import { ClsService } from 'nestjs-cls';
 import { EntityManager } from 'typeorm';
 import { PaymentEventEntity } from './payment-event.entity';
@@ -23,6 +24,7 @@ export class PaymentEventsOutbox {
       pattern,
       payload,
       correlationId: this.cls.isActive() ? (this.cls.getId() ?? null) : null,
+      traceContext: captureTraceContext() ?? null,
     });
   }
 }

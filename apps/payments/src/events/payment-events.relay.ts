@@ -29,11 +29,10 @@ export class PaymentEventsRelay extends OutboxRelay {
         .setOnLocked('skip_locked')
         .getMany();
       for (const event of events)
-        await this.publisher.publish(
-          event.pattern,
-          event.payload,
-          event.correlationId ?? undefined,
-        );
+        await this.publisher.publish(event.pattern, event.payload, {
+          correlationId: event.correlationId ?? undefined,
+          traceContext: event.traceContext ?? undefined,
+        });
       if (events.length > 0)
         await manager.delete(
           PaymentEventEntity,

@@ -8,6 +8,7 @@ import { MessageDrain } from '../messaging/message-drain';
 import { LoggingModule } from '../logging/logging.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { QueueDepthProbe } from '../metrics/queue-depth.probe';
+import { TracingModule } from '../tracing/tracing.module';
 
 export interface ServicePlatformOptions<TEnv extends BaseEnv> {
   service: string;
@@ -15,7 +16,7 @@ export interface ServicePlatformOptions<TEnv extends BaseEnv> {
   database: 'typeorm' | 'mongoose';
 }
 
-/** Everything an RMQ service needs around its features: env, correlation, logs, health. */
+/** Everything an RMQ service needs around its features: env, correlation, logs, traces, health. */
 @Module({})
 export class ServicePlatformModule {
   static forRoot<TEnv extends BaseEnv>({
@@ -35,6 +36,7 @@ export class ServicePlatformModule {
         ClsModule.forRoot({ global: true }),
         LoggingModule.forRoot(service),
         MetricsModule.forRoot(service),
+        TracingModule,
         database === 'typeorm'
           ? ServiceHealthModule.forTypeOrm()
           : ServiceHealthModule.forMongoose(),

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import { MessageHeaders } from '@shop/contracts';
 import { CLS_ID, ClsService, ClsServiceManager, ClsStore } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
@@ -38,6 +39,8 @@ export function httpCorrelationHook(cls: ClsService<RequestContext>) {
     cls.run(() => {
       cls.set(CLS_ID, request.id);
       reply.header(REQUEST_ID_HEADER, request.id);
+      // The request's span (when tracing is on) can be found by the id a client was given.
+      trace.getActiveSpan()?.setAttribute('shop.correlation_id', request.id);
       done();
     });
 }

@@ -10,9 +10,17 @@ import { ClsService } from 'nestjs-cls';
 import { lastValueFrom } from 'rxjs';
 import { BaseEnv } from '../config/base.env';
 import { RequestContext, outgoingHeaders } from '../context/correlation';
+import { TraceCarrier, inTraceContext, withTraceContext } from '../tracing/trace-context';
 
 // A relay must not wait on a broker that is gone: it gives up, rolls back and tries again.
 const PUBLISH_DEADLINE_MS = 5_000;
+
+/** The request that caused an event, kept with it in an outbox until the event is published. */
+export interface EventOrigin {
+  correlationId?: string;
+  /** Its trace context (see `captureTraceContext`): the event continues that trace. */
+  traceContext?: TraceCarrier;
+}
 
 /** The topic exchange domain events are published to; consumers bind their own queues. */
 export function domainEventsExchange(queuePrefix: string): string {
@@ -46,13 +54,15 @@ export class DomainEventPublisher {
     });
   }
 
-  async publish(pattern: string, payload: unknown, correlationId?: string): Promise<void> {
-    const headers = outgoingHeaders(this.cls);
-    if (correlationId) headers['x-correlation-id'] = correlationId;
-    const record = new RmqRecordBuilder(payload).setOptions({ headers }).build();
-    await this.deadline.execute(() =>
-      lastValueFrom(this.client.emit(pattern, record), { defaultValue: undefined }),
-    );
+  publish(pattern: string, payload: unknown, origin: EventOrigin = {}): Promise<void> {
+    return inTraceContext(origin.traceContext, async () => {
+      const headers = withTraceContext(outgoingHeaders(this.cls));
+      if (origin.correlationId) headers['x-correlation-id'] = origin.correlationId;
+      const record = new RmqRecordBuilder(payload).setOptions({ headers }).build();
+      await this.deadline.execute(() =>
+        lastValueFrom(this.client.emit(pattern, record), { defaultValue: undefined }),
+      );
+    });
   }
 
   close(): Promise<void> {

@@ -11,6 +11,7 @@ import {
 import { ClsService } from 'nestjs-cls';
 import { RequestContext, outgoingHeaders } from '../context/correlation';
 import { RemoteError } from '../errors/remote.error';
+import { withTraceContext } from '../tracing/trace-context';
 import { isTransientServiceError } from '../errors/transient-errors';
 
 // Short: an HTTP request waits for these.
@@ -108,6 +109,8 @@ export class ServiceClient implements RpcSender {
   }
 
   private record(data: unknown) {
-    return new RmqRecordBuilder(data).setOptions({ headers: outgoingHeaders(this.cls) }).build();
+    // The trace context is taken here, not when amqp-connection-manager gets to publish it.
+    const headers = withTraceContext(outgoingHeaders(this.cls));
+    return new RmqRecordBuilder(data).setOptions({ headers }).build();
   }
 }

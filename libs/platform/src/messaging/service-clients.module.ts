@@ -5,6 +5,7 @@ import { CircuitBreakerRegistry } from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
 import { BaseEnv } from '../config/base.env';
 import { Metrics } from '../metrics/metrics';
+import { recordBreakerEventsOnSpans } from '../tracing/breaker-span-events';
 import { rmqClientOptions, rmqEndpoint } from './rmq.options';
 import { ServiceClient } from './service-client';
 
@@ -60,6 +61,7 @@ export class ServiceClientsModule {
           halfOpenTrialCalls: 1,
         });
         metrics.trackBreakers(() => registry.snapshots());
+        recordBreakerEventsOnSpans(registry);
         return registry;
       },
     };

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { RmqContext, ServerRMQ } from '@nestjs/microservices';
+import { RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
+import { isTracingStarted } from '../tracing/start-tracing';
+import { MessageSpans } from '../tracing/message-spans';
 
 /**
  * Nest's RMQ server with two changes our services rely on:
@@ -16,9 +18,23 @@ import { RmqContext, ServerRMQ } from '@nestjs/microservices';
  *   message threw and caught a SyntaxError (about 2 % of a handler's CPU). A pattern that
  *   names a handler as it stands is that handler's route; anything else is still resolved by
  *   Nest.
+ * - With tracing on, each handled message is a span, a child of the sender's (see
+ *   {@link MessageSpans}); with tracing off, no hook is installed at all.
  */
 export class ServiceServerRmq extends ServerRMQ {
   private readonly replyLogger = new Logger(ServiceServerRmq.name);
+  private readonly spans = isTracingStarted() ? new MessageSpans() : undefined;
+
+  constructor(options: NonNullable<RmqOptions['options']>) {
+    super(options);
+    const spans = this.spans;
+    if (spans) {
+      this.setOnProcessingStartHook((_transportId, context, done) =>
+        spans.start(context as RmqContext, done),
+      );
+      this.setOnProcessingEndHook((_transportId, context) => spans.end(context as RmqContext));
+    }
+  }
 
   protected override getRouteFromPattern(pattern: string): string {
     return this.messageHandlers.has(pattern) ? pattern : super.getRouteFromPattern(pattern);
@@ -33,7 +49,8 @@ export class ServiceServerRmq extends ServerRMQ {
     const outgoing = this.serializer.serialize(message as never) as { options?: object };
     const { options } = outgoing;
     delete outgoing.options;
-    this.onProcessingEndHook?.(this.transportId, context);
+    if (this.spans) this.spans.end(context, (message as { err?: unknown }).err);
+    else this.onProcessingEndHook?.(this.transportId, context);
     const sent: unknown = this.channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(outgoing)), {
       correlationId,
       ...options,
