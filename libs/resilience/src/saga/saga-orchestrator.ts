@@ -13,6 +13,7 @@ import { SagaEmitters } from './saga-events';
 import { keepLease, type SagaLeaseSettings } from './saga-lease-keeper';
 import { SagaRecovery } from './saga-recovery';
 import { SagaStepPolicies, type SagaStepPolicySettings } from './saga-step-policies';
+import { SagaRunTrace } from './saga-tracing';
 import { isSagaAlreadyExistsError, isSagaConflictError, type SagaStore } from './saga-store';
 import {
   afterAction,
@@ -222,8 +223,10 @@ export class SagaOrchestrator {
     this.throwIfStopped();
     const saga = this.resolve(definition);
     const nowMs = this.clock.now();
+    const id = options.id ?? this.generateId();
+    const { trace, traceContext } = SagaRunTrace.started(id, saga.definition.name);
     const instance: SagaInstance<object> = {
-      id: options.id ?? this.generateId(),
+      id,
       definitionName: saga.definition.name,
       status: 'RUNNING',
       currentStep: 0,
@@ -235,15 +238,17 @@ export class SagaOrchestrator {
       failureReason: null,
       createdAt: nowMs,
       updatedAt: nowMs,
+      ...(traceContext && { traceContext }),
     };
     try {
       await this.store.create(instance as SagaInstance);
     } catch (error) {
+      trace.abandoned(isSagaAlreadyExistsError(error) ? 'already-started' : 'store-unavailable');
       if (isSagaAlreadyExistsError(error)) return instance.id;
       throw error;
     }
     this.emitters.started.emit({ sagaId: instance.id, definitionName: instance.definitionName });
-    this.launch(instance as SagaInstance, saga);
+    this.launch(instance as SagaInstance, saga, trace);
     return instance.id;
   }
 
@@ -326,18 +331,20 @@ export class SagaOrchestrator {
       status: instance.status,
       currentStep: instance.currentStep,
     });
-    this.launch(instance, saga);
+    this.launch(instance, saga, SagaRunTrace.resumed(instance, this.owner));
   }
 
-  private launch(instance: SagaInstance, saga: RegisteredSaga): void {
+  private launch(instance: SagaInstance, saga: RegisteredSaga, trace: SagaRunTrace): void {
     // A run of the same saga still here lost its lease long ago; make sure it stops first.
     const previous = this.runs.get(instance.id);
     previous?.context.abort(new SagaAbandonedError(instance.id, 'lease-lost'));
     const context = new AbortableContext();
     const done = (previous ? previous.done.catch(() => undefined) : Promise.resolve())
-      .then(() => this.drive(instance, saga, context))
+      .then(() => trace.run(() => this.drive(instance, saga, context, trace)))
       .catch((error: unknown) => {
-        throw this.abandoned(asAbandoned(instance.id, error));
+        const abandoned = asAbandoned(instance.id, error);
+        trace.abandoned(abandoned.reason);
+        throw this.abandoned(abandoned);
       })
       .finally(() => {
         if (this.runs.get(instance.id) === run) this.runs.delete(instance.id);
@@ -357,6 +364,7 @@ export class SagaOrchestrator {
     start: SagaInstance,
     saga: RegisteredSaga,
     context: AbortableContext,
+    trace: SagaRunTrace,
   ): Promise<SagaInstance> {
     let current = start;
     const stopRenewing = keepLease(
@@ -368,11 +376,12 @@ export class SagaOrchestrator {
     try {
       while (!isTerminalSagaStatus(current.status)) {
         throwIfAborted(context);
-        current = await this.advance(current, saga, context);
+        current = await this.advance(current, saga, context, trace);
       }
     } finally {
       stopRenewing();
     }
+    trace.ended(current.status, current.failureReason);
     this.emitters.ended.emit({
       sagaId: current.id,
       definitionName: current.definitionName,
@@ -388,17 +397,18 @@ export class SagaOrchestrator {
     current: SagaInstance,
     saga: RegisteredSaga,
     context: AbortableContext,
+    trace: SagaRunTrace,
   ): Promise<SagaInstance> {
     const move = nextMove(current, saga.definition);
     if (move.kind === 'write') return this.persist(current, move.changes);
     if (move.phase === 'action') {
-      const outcomes = await this.attemptAll(current, saga, move.steps, context);
+      const outcomes = await this.attemptAll(current, saga, move.steps, context, trace);
       return this.persist(
         current,
         afterAction(current, saga.definition, outcomes, this.clock.now()),
       );
     }
-    const outcome = await this.attempt(current, saga, move.step, move.phase, context);
+    const outcome = await this.attempt(current, saga, move.step, move.phase, context, trace);
     // Compensations retry every error without limit, so only an abort (thrown above) ends them.
     if (!outcome.succeeded) throw outcome.error;
     return this.persist(
@@ -413,10 +423,12 @@ export class SagaOrchestrator {
     saga: RegisteredSaga,
     steps: readonly SagaStep<object>[],
     context: AbortableContext,
+    trace: SagaRunTrace,
   ): Promise<StepOutcome[]> {
-    if (steps.length === 1) return [await this.attempt(current, saga, steps[0], 'action', context)];
+    if (steps.length === 1)
+      return [await this.attempt(current, saga, steps[0], 'action', context, trace)];
     const settled = await Promise.allSettled(
-      steps.map((step) => this.attempt(current, saga, step, 'action', context)),
+      steps.map((step) => this.attempt(current, saga, step, 'action', context, trace)),
     );
     // An attempt throws only when the run was aborted; by now no step of the group still runs.
     for (const result of settled) if (result.status === 'rejected') throw result.reason;
@@ -430,6 +442,7 @@ export class SagaOrchestrator {
     step: SagaStep<object>,
     phase: SagaPhase,
     context: AbortableContext,
+    trace: SagaRunTrace,
   ): Promise<StepOutcome> {
     const policy: Policy = saga.policies.of(step)[phase];
     const startedAtMs = this.clock.now();
@@ -444,9 +457,9 @@ export class SagaOrchestrator {
       attempts = policyContext.attempt ?? attempts + 1;
       const stepContext = stepContextFor(current, step, phase, policyContext, attempts);
       try {
-        return phase === 'action'
-          ? await step.action(stepContext)
-          : await step.compensate?.(stepContext);
+        return await trace.attempt(step.name, phase, attempts, async () =>
+          phase === 'action' ? step.action(stepContext) : step.compensate?.(stepContext),
+        );
       } catch (error) {
         if (!context.isAborted)
           this.emitters.stepAttemptFailed.emit({ ...event, attempt: attempts, error });

@@ -49,7 +49,15 @@ export interface SagaInstance<TData extends object = Record<string, unknown>> {
   readonly failureReason: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * W3C trace context (`traceparent`, `tracestate`) of the saga's first run, when a tracing SDK
+   * was running: a run resumed elsewhere continues that trace. Written once, at creation.
+   */
+  readonly traceContext?: SagaTraceContext;
 }
+
+/** Trace context headers as strings, as a document can keep them. */
+export type SagaTraceContext = Readonly<Record<string, string>>;
 
 /** Retry settings of a step; the orchestrator supplies clock and randomness. */
 export type SagaStepRetryOptions = Omit<RetryOptions, 'clock' | 'random'>;
