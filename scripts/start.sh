@@ -2,7 +2,7 @@
 # Starts the whole platform on this machine: infrastructure, then the four apps from source
 # (SWC compiles on the fly: no build step to wait for), with log lines prefixed per app.
 # Database migrations run as each app starts. Ctrl-C stops everything this script started,
-# FerretDB included. `npm run build` makes the production bundles the Dockerfile uses.
+# FerretDB and Jaeger included. `npm run build` makes the production bundles the Dockerfile uses.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +20,34 @@ printf '%s\n' "$infra_output" >&2
 started_ferretdb=false
 [[ $infra_output == *"started FerretDB"* ]] && started_ferretdb=true
 
+# Tracing (docs/tracing.md) is on by default: the apps send their spans to the local Jaeger,
+# which is started here when nothing answers, unless OTEL_EXPORTER_OTLP_ENDPOINT names another
+# backend. OTEL_SDK_DISABLED=true turns it off. Jaeger comes up in the background: its first build
+# takes minutes, and the apps must not wait for it; their spans flow once it answers.
+jaeger_started_marker="$(mktemp)"
+rm -f "$jaeger_started_marker"
+if [[ ${OTEL_SDK_DISABLED:-} == true ]]; then
+  traces_line="traces off (OTEL_SDK_DISABLED=true)"
+elif [[ -n ${OTEL_EXPORTER_OTLP_ENDPOINT:-} ]]; then
+  traces_line="traces sent to $OTEL_EXPORTER_OTLP_ENDPOINT"
+else
+  export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:${JAEGER_OTLP_PORT:-4318}"
+  traces_line="traces http://localhost:${JAEGER_QUERY_PORT:-16686} (Jaeger)"
+  (
+    bash scripts/jaeger.sh build || exit 0
+    # npm start may have ended while Jaeger was being built: then start nothing.
+    kill -0 $$ 2>/dev/null || exit 0
+    jaeger_output="$(bash scripts/jaeger.sh up 2>&1)" || true
+    printf '%s\n' "$jaeger_output" >&2
+    if [[ $jaeger_output == *"started Jaeger"* ]]; then : >"$jaeger_started_marker"; fi
+  ) &
+fi
+
 stop_infra() {
+  if [[ -e $jaeger_started_marker ]]; then
+    bash scripts/jaeger.sh down || true
+    rm -f "$jaeger_started_marker"
+  fi
   if $started_ferretdb; then bash scripts/infra.sh down || true; fi
 }
 trap stop_infra EXIT
@@ -54,7 +81,7 @@ announce_when_ready() {
   local deadline=$((SECONDS + 90))
   while ((SECONDS < deadline)); do
     if curl -fsS "http://127.0.0.1:$GATEWAY_PORT/health" >/dev/null 2>&1; then
-      log "ready: API http://localhost:$GATEWAY_PORT/api  Swagger UI http://localhost:$GATEWAY_PORT/docs  (admin: $ADMIN_EMAIL)"
+      log "ready: API http://localhost:$GATEWAY_PORT/api  Swagger UI http://localhost:$GATEWAY_PORT/docs  $traces_line  (admin: $ADMIN_EMAIL)"
       return
     fi
     sleep 0.5

@@ -84,28 +84,14 @@ readonly BIN_PREFIX="$CACHE_DIR/bin/toxiproxy-server-"
 our_pid() { pid_from_file "$PID_FILE" "$BIN_PREFIX"; }
 
 start_toxiproxy() {
-  local pid deadline
+  local pid
   mkdir -p "$RUN_DIR"
   [[ -f $LOG_FILE ]] && mv -f "$LOG_FILE" "$LOG_FILE.prev"
   # info: proxies and toxics added or removed and clients connecting; debug would add a line
   # for every API request.
   start_detached "$PID_FILE" "$LOG_FILE" env LOG_LEVEL=info "$BIN" -host "$API_HOST" -port "$API_PORT"
+  await_answer "$PID_FILE" "$LOG_FILE" "$TOXIPROXY_START_TIMEOUT" Toxiproxy "$TOXIPROXY_URL" toxiproxy_answers
   pid="$(<"$PID_FILE")"
-
-  deadline=$((SECONDS + TOXIPROXY_START_TIMEOUT))
-  until toxiproxy_answers; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$PID_FILE"
-      tail -n 20 "$LOG_FILE" | sed 's/^/[toxiproxy]   /' >&2
-      die "Toxiproxy exited at start (log above, full log: $LOG_FILE)."
-    fi
-    if ((SECONDS >= deadline)); then
-      stop_pid "$pid" 10 Toxiproxy
-      rm -f "$PID_FILE"
-      die "Toxiproxy (pid $pid, now stopped) did not answer at $TOXIPROXY_URL within ${TOXIPROXY_START_TIMEOUT} s (log: $LOG_FILE)."
-    fi
-    sleep 0.1
-  done
   log "started Toxiproxy $TOXIPROXY_VERSION (pid $pid) at $TOXIPROXY_URL, log $LOG_FILE"
 }
 
@@ -131,13 +117,7 @@ cmd_down() {
 }
 
 cmd_status() {
-  local pid
-  if toxiproxy_answers; then
-    if pid="$(our_pid)"; then log "ok (started by this script, pid $pid, at $TOXIPROXY_URL)"; else log "ok ($TOXIPROXY_URL)"; fi
-    return 0
-  fi
-  log "DOWN ($TOXIPROXY_URL)"
-  return 1
+  report_status "$PID_FILE" "$BIN_PREFIX" "$TOXIPROXY_URL" toxiproxy_answers
 }
 
 parse_url

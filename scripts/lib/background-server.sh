@@ -1,5 +1,6 @@
-# Sourced by scripts/infra.sh (FerretDB) and scripts/toxiproxy.sh (Toxiproxy): what both need to
-# build a Go server once, run it in the background, find it again and stop it. Not executable.
+# Sourced by scripts/infra.sh (FerretDB), scripts/toxiproxy.sh (Toxiproxy) and scripts/jaeger.sh
+# (Jaeger): what they need to build a Go server once, run it in the background, find it again and
+# stop it. Not executable.
 #
 # The caller sets LOG_TAG (the [tag] of every line) before using log or die.
 
@@ -55,6 +56,8 @@ stop_pid() { # pid seconds what
     if ((SECONDS >= deadline)); then
       log "$what (pid $pid) ignored SIGTERM for $seconds s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
+      # Once: the loop only waits for the process to be gone now.
+      deadline=$((SECONDS + 86400))
     fi
     sleep 0.1
   done
@@ -78,4 +81,44 @@ stop_our_server() { # pid_file bin_prefix seconds name [log_prefix]
   stop_pid "$pid" "$3" "$prefix$4"
   rm -f "$1"
   log "${prefix}stopped $4 (pid $pid)"
+}
+
+# Waits until `answers` (a command) succeeds for the server that start_detached just started.
+# A server that exits, or does not answer within `seconds`, is reported with its log's tail
+# (and stopped) and the script dies.
+await_answer() { # pid_file log_file seconds name where answers...
+  local pid_file=$1 log_file=$2 seconds=$3 name=$4 where=$5 pid deadline
+  shift 5
+  pid="$(<"$pid_file")"
+  deadline=$((SECONDS + seconds))
+  until "$@"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$pid_file"
+      tail -n 20 "$log_file" | sed "s/^/[$LOG_TAG]   /" >&2
+      die "$name exited at start (log above, full log: $log_file)."
+    fi
+    if ((SECONDS >= deadline)); then
+      stop_pid "$pid" 10 "$name"
+      rm -f "$pid_file"
+      die "$name (pid $pid, now stopped) did not answer at $where within $seconds s (log: $log_file)."
+    fi
+    sleep 0.1
+  done
+}
+
+# `status`: one line, whether a server answers at `where` and whether this script started it;
+# fails when none answers.
+report_status() { # pid_file bin_prefix where answers...
+  local pid_file=$1 bin_prefix=$2 where=$3 pid
+  shift 3
+  if "$@"; then
+    if pid="$(pid_from_file "$pid_file" "$bin_prefix")"; then
+      log "ok (started by this script, pid $pid, at $where)"
+    else
+      log "ok ($where)"
+    fi
+    return 0
+  fi
+  log "DOWN ($where)"
+  return 1
 }
