@@ -48,7 +48,7 @@ export interface AppProcessOptions {
 }
 
 /** A port nobody listens on right now; the app binds it a moment later. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from './harness/eventually';
+import {
+  JaegerServer,
+  JaegerSpan,
+  JaegerTrace,
+  parentOf,
+  serviceOf,
+  tagOf,
+} from './harness/jaeger-server';
+import { ProcessPlatform } from './harness/process-platform';
+import { ShopApi } from './harness/shop-api';
+
+const admin = { email: 'admin@shop.test', password: 'admin password of the test run' };
+
+/** Jaeger may drop leading zeros of a trace id; the apps log all 32 digits. */
+const traceIdOf = (id: string) => id.padStart(32, '0');
+
+/** Spans by start; steps of one group start in the same microsecond, in the order they are defined. */
+function byStart(spans: JaegerSpan[], stepOrder: string[] = []): JaegerSpan[] {
+  const rank = (span: JaegerSpan) => stepOrder.indexOf(String(tagOf(span, 'saga.step')));
+  return [...spans].sort(
+    (left, right) => left.startTime - right.startTime || rank(left) - rank(right),
+  );
+}
+
+function childrenOf(
+  trace: JaegerTrace,
+  parent: JaegerSpan,
+  namePrefix: string,
+  stepOrder?: string[],
+): JaegerSpan[] {
+  return byStart(
+    trace.spans.filter(
+      (span) => span.operationName.startsWith(namePrefix) && parentOf(trace, span) === parent,
+    ),
+    stepOrder,
+  );
+}
+
+function spanNamed(trace: JaegerTrace, name: string, tags: Record<string, unknown> = {}) {
+  return trace.spans.find(
+    (span) =>
+      span.operationName === name &&
+      Object.entries(tags).every(([key, value]) => tagOf(span, key) === value),
+  );
+}
+
+describe('Tracing: one trace per order across the four apps, in Jaeger', () => {
+  let jaeger: JaegerServer;
+  let platform: ProcessPlatform;
+  let customer: ShopApi;
+  let productId: string;
+
+  beforeAll(async () => {
+    jaeger = await JaegerServer.start();
+    platform = await ProcessPlatform.start(
+      {
+        ADMIN_EMAIL: admin.email,
+        ADMIN_PASSWORD: admin.password,
+        AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint,
+        // Spans reach Jaeger a tenth of a second after they end, not five seconds.
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        // Short leases: a killed replica's saga is taken over within seconds.
+        SAGA_LEASE_MS: '2000',
+        SAGA_RECOVERY_INTERVAL_MS: '500',
+      },
+      undefined,
+      // Handler log lines ("Handled ...") are written at 'log'. Instrumentations hook every
+      // module as it loads, which slows a start on a busy machine.
+      { logLevel: 'log', startTimeoutMs: 60_000 },
+    );
+    const api = new ShopApi(platform.gatewayUrl);
+    const shopAdmin = await api.logIn(admin.email, admin.password);
+    customer = await api.signUp('ada@example.com');
+    productId = (await shopAdmin.createProduct(100)).id;
+  }, 600_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await jaeger?.stop();
+  });
+
+  /** Places an order under a correlation id of its own and answers both. */
+  async function placeOrder(paymentMethod: string) {
+    const correlationId = `tracing-${randomUUID()}`;
+    const placed = await customer.placeOrder(productId, 1, paymentMethod, {
+      'x-request-id': correlationId,
+    });
+    expect(placed.status).toBe(202);
+    return { orderId: placed.body.id, correlationId };
+  }
+
+  /** The trace of the request with this correlation id, once `isComplete` says it is there. */
+  function traceOf(
+    correlationId: string,
+    isComplete: (trace: JaegerTrace) => boolean,
+  ): Promise<JaegerTrace> {
+    return eventually(
+      async () => {
+        const [found] = await jaeger.traces('gateway', { 'shop.correlation_id': correlationId });
+        if (!found) return undefined;
+        const trace = await jaeger.trace(found.traceID);
+        return trace && isComplete(trace) ? trace : undefined;
+      },
+      30_000,
+      `the trace of request ${correlationId} in Jaeger`,
+      250,
+    );
+  }
+
+  /**
+   * The steps the order reports, read once its saga's span ended: the order turns CONFIRMED
+   * inside the last step, a moment before the saga records that step.
+   */
+  async function stepsReportedFor(orderId: string): Promise<string[]> {
+    const { body } = await customer.order(orderId);
+    return body.steps.map((step) => step.step);
+  }
+
+  const sagaEnded = (trace: JaegerTrace) =>
+    trace.spans.some(
+      (span) =>
+        span.operationName === 'saga place-order' && tagOf(span, 'saga.outcome') !== undefined,
+    );
+
+  it('shows a confirmed order as one trace of all four apps, the saga steps in order under the orders handler', async () => {
+    const { orderId, correlationId } = await placeOrder('tok_visa');
+    const order = await customer.finalOrder(orderId);
+
+    const trace = await traceOf(correlationId, sagaEnded);
+    const saga = spanNamed(trace, 'saga place-order')!;
+    const handler = parentOf(trace, saga)!;
+    const stepsOfOrder = await stepsReportedFor(orderId);
+    const steps = childrenOf(trace, saga, 'saga action ', stepsOfOrder);
+
+    expect(order.status).toBe('CONFIRMED');
+    expect(new Set(trace.spans.map((span) => serviceOf(trace, span)))).toEqual(
+      new Set(['gateway', 'users', 'orders', 'payments']),
+    );
+    expect([handler.operationName, serviceOf(trace, handler)]).toEqual([
+      'process orders.place.v1',
+      'orders',
+    ]);
+    expect(serviceOf(trace, parentOf(trace, handler)!)).toBe('gateway');
+    expect(parentOf(trace, handler)!.operationName).toBe('POST /api/orders');
+    expect(tagOf(saga, 'saga.id')).toBe(orderId);
+    expect(tagOf(saga, 'saga.outcome')).toBe('COMPLETED');
+    // The steps the order itself reports, in the same order.
+    expect(steps.map((step) => tagOf(step, 'saga.step'))).toEqual(stepsOfOrder);
+    expect(steps.every((step) => tagOf(step, 'saga.outcome') === 'succeeded')).toBe(true);
+  });
+
+  it("shows a declined order's compensations under its saga, with the failure reason", async () => {
+    const { orderId, correlationId } = await placeOrder('tok_declined');
+    const order = await customer.finalOrder(orderId);
+
+    const trace = await traceOf(correlationId, sagaEnded);
+    const saga = spanNamed(trace, 'saga place-order')!;
+    const authorize = spanNamed(trace, 'saga action authorize-payment')!;
+    const compensations = childrenOf(trace, saga, 'saga compensation ');
+
+    expect(order.status).toBe('CANCELLED');
+    expect(tagOf(saga, 'saga.outcome')).toBe('COMPENSATED');
+    expect(tagOf(authorize, 'saga.outcome')).toBe('failed');
+    expect(String(tagOf(authorize, 'saga.failure_reason'))).toMatch(/declined/i);
+    // Shipping was scheduled alongside the authorization; undone in reverse, the order last.
+    expect(compensations.map((span) => tagOf(span, 'saga.step'))).toEqual([
+      'schedule-shipping',
+      'reserve-inventory',
+      'validate-user',
+    ]);
+  });
+
+  it("logs the handler's lines with the trace and span ids of its span", async () => {
+    const { orderId, correlationId } = await placeOrder('tok_visa');
+    await customer.finalOrder(orderId);
+
+    const trace = await traceOf(correlationId, sagaEnded);
+    const handler = spanNamed(trace, 'process orders.place.v1')!;
+    const line = await platform
+      .app('orders')
+      .waitForLine(
+        (candidate) =>
+          candidate.correlationId === correlationId &&
+          candidate.message?.startsWith('Handled orders.place.v1') === true,
+        10_000,
+        'the line of the handled order',
+      );
+
+    expect(line).toMatchObject({
+      trace_id: traceIdOf(trace.traceID),
+      span_id: handler.spanID,
+    });
+  });
+
+  it('continues a saga taken over after a SIGKILL of orders in the original trace, linked to its first run', async () => {
+    // Payments holds the authorization unanswered, so the saga is mid-way when orders dies.
+    platform.app('payments').signal('SIGSTOP');
+    let correlationId: string;
+    let orderId: string;
+    try {
+      ({ orderId, correlationId } = await placeOrder('tok_visa'));
+      // Shipping, scheduled alongside the authorization, ended: the steps before are stored.
+      await traceOf(correlationId, (trace) =>
+        Boolean(spanNamed(trace, 'saga action schedule-shipping')),
+      );
+      await platform.stopApp('orders', 'SIGKILL');
+    } finally {
+      platform.app('payments').signal('SIGCONT');
+    }
+    await platform.startApp('orders');
+    const order = await customer.finalOrder(orderId, 60_000);
+
+    const trace = await traceOf(correlationId, (candidate) =>
+      Boolean(
+        spanNamed(candidate, 'saga place-order', {
+          'saga.resumed': true,
+          'saga.outcome': 'COMPLETED',
+        }),
+      ),
+    );
+    const firstRunId = spanNamed(trace, 'saga action validate-user')!.references.find(
+      (reference) => reference.refType === 'CHILD_OF',
+    )!.spanID;
+    const resumed = spanNamed(trace, 'saga place-order', { 'saga.resumed': true })!;
+    const stepsOfOrder = await stepsReportedFor(orderId);
+    const resumedSteps = byStart(
+      trace.spans.filter(
+        (span) =>
+          span.operationName.startsWith('saga action ') &&
+          span.references.some((reference) => reference.spanID === resumed.spanID),
+      ),
+      stepsOfOrder,
+    );
+
+    expect(order.status).toBe('CONFIRMED');
+    expect(traceIdOf(resumed.traceID)).toBe(traceIdOf(trace.traceID));
+    expect(resumed.references).toEqual(
+      expect.arrayContaining([expect.objectContaining({ spanID: firstRunId })]),
+    );
+    expect(resumed.references.map((reference) => reference.refType)).toContain('FOLLOWS_FROM');
+    expect(resumedSteps.map((step) => tagOf(step, 'saga.step'))).toEqual(
+      stepsOfOrder.slice(stepsOfOrder.indexOf('authorize-payment')),
+    );
+  }, 120_000);
+});
