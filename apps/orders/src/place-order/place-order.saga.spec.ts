@@ -42,12 +42,12 @@ class CountingStore extends InMemorySagaStore implements SagaStore {
   }
 }
 
-function placeOrderSaga(calls: Calls): PlaceOrderSaga {
+function placeOrderSaga(calls: Calls, authorization = 'AUTHORIZED'): PlaceOrderSaga {
   const users = { validate: () => calls.remote('users.validate') };
   const payments = {
     authorize: async () => {
       await calls.remote('payments.authorize');
-      return { status: 'AUTHORIZED' };
+      return { status: authorization };
     },
     capture: () => calls.record('payments.capture'),
     requestVoid: () => calls.record('payments.requestVoid'),
@@ -120,6 +120,26 @@ describe(PlaceOrderSaga.name, () => {
       'payments.capture',
       'inventory.commit',
       'orderStatus.confirm',
+    ]);
+  });
+
+  it('asks payments to void an authorization that failed too: one that timed out may still be carried out', async () => {
+    const calls = new Calls();
+    const sut = new SagaOrchestrator({
+      store: new InMemorySagaStore(),
+      definitions: [placeOrderSaga(calls, 'DECLINED').definition],
+    });
+
+    const saga = await sut.run('place-order', order, { id: order.orderId });
+
+    expect(saga.status).toBe('COMPENSATED');
+    expect(calls.made.slice(calls.made.indexOf('payments.authorize answered') + 1)).toEqual([
+      'shipping.cancel',
+      'payments.requestVoid',
+      'inventory.release',
+      // The order's cancellation releases again, a no-op for what was released already.
+      'inventory.release',
+      'orderStatus.cancel',
     ]);
   });
 });

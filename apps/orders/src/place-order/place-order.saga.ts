@@ -107,6 +107,9 @@ export class PlaceOrderSaga {
                 );
               }
             }),
+          // A timed-out authorization may still be carried out once payments catches up with its
+          // queue, so a failed one is voided too (a declined or unknown payment is kept as it is).
+          compensatesFailedAction: true,
           // Sent through the broker, which keeps it while payments is down: compensation never waits on it.
           compensate: ({ data, idempotencyKey }) =>
             inOriginalContext(cls, data, () =>

@@ -185,6 +185,21 @@ describe(afterAction.name, () => {
       });
     });
 
+    it('starts with the failed step itself when its failure leaves its effect unknown', () => {
+      const uncertain: SagaDefinition<object> = {
+        ...placeOrder,
+        steps: placeOrder.steps.map((candidate) =>
+          candidate.name === 'authorize-payment'
+            ? { ...candidate, compensatesFailedAction: true }
+            : candidate,
+        ),
+      };
+
+      const changes = afterAction(sagaAt('RUNNING', 2), uncertain, [failed()], atMs);
+
+      expect(changes).toMatchObject({ status: 'COMPENSATING', currentStep: 2 });
+    });
+
     it('ends COMPENSATED at once when no completed step has anything to undo', () => {
       const changes = afterAction(sagaAt('RUNNING', 1), placeOrder, [failed()], atMs);
 
@@ -313,5 +328,27 @@ describe('a group of steps that run together', () => {
     const changes = afterCompensation(saga, paired, 1, atMs);
 
     expect(changes.currentStep).toBe(1);
+  });
+
+  it('undoes a failed step too when its failure leaves its effect unknown', () => {
+    const uncertain: SagaDefinition<object> = {
+      ...paired,
+      steps: paired.steps.map((candidate) =>
+        candidate.name === 'authorize-payment'
+          ? { ...candidate, compensatesFailedAction: true }
+          : candidate,
+      ),
+    };
+    const saga = sagaAt('COMPENSATING', 3, {
+      history: [
+        entry('authorize-payment', 'action', 'FAILED', 1, 'Error: timed out'),
+        entry('schedule-shipping', 'action', 'SUCCEEDED', 1),
+      ],
+    });
+
+    const changes = afterCompensation(saga, uncertain, 1, atMs);
+
+    expect(changes.currentStep).toBe(2);
+    expect(changes.history?.at(-1)).toEqual(entry('authorize-payment', 'compensation', 'STARTED'));
   });
 });

@@ -150,7 +150,9 @@ function previousCompensatable(
   history: readonly SagaHistoryEntry[],
 ): number {
   for (let candidate = index; candidate >= 0; candidate--) {
-    if (steps[candidate].compensate && !hasFailed(steps[candidate], history)) return candidate;
+    const step = steps[candidate];
+    if (step.compensate && (step.compensatesFailedAction || !hasFailed(step, history)))
+      return candidate;
   }
   return -1;
 }

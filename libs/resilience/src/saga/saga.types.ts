@@ -88,6 +88,13 @@ export interface SagaStep<TData extends object> {
   /** Undoes the step; retried with backoff until it succeeds. Omit for steps with nothing to undo. */
   compensate?(context: SagaStepContext<TData>): Promise<void>;
   /**
+   * Undo this step even when its action failed. For actions whose failure leaves their effect
+   * unknown: a remote call that timed out may still be carried out once the other side catches
+   * up (an authorization taken from the queue after a paused service resumes). The compensation
+   * then has to cope with nothing to undo. Default: a failed action is not compensated.
+   */
+  readonly compensatesFailedAction?: boolean;
+  /**
    * Retry of the action. Before the pivot the default is a single attempt (a failure starts the
    * compensation); at and after the pivot the default retries every error until success.
    */
