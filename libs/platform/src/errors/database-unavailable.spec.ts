@@ -16,6 +16,13 @@ describe(isDatabaseUnavailable.name, () => {
       named('MongoServerError', 'failed to connect to `user=postgres database=ferretdb`: refused'),
     ],
     [
+      'FerretDB whose PostgreSQL restarted under a query',
+      named(
+        'MongoServerError',
+        '[query_iterator.go:92 postgresql.(*queryIterator).Next] FATAL: terminating connection due to administrator command (SQLSTATE 57P01)',
+      ),
+    ],
+    [
       'a PostgreSQL shutting down, wrapped by TypeORM',
       Object.assign(named('QueryFailedError'), { driverError: { code: '57P01' } }),
     ],
@@ -28,6 +35,10 @@ describe(isDatabaseUnavailable.name, () => {
   it.each([
     ['a duplicate key', Object.assign(named('MongoServerError', 'E11000'), { code: 11000 })],
     ['a constraint violation', { name: 'QueryFailedError', driverError: { code: '23505' } }],
+    [
+      'a constraint violation reported by FerretDB',
+      named('MongoServerError', 'ERROR: duplicate key value (SQLSTATE 23505)'),
+    ],
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['nothing', undefined],
   ])('is false for %s', (_case, error) => {

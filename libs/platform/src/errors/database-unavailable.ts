@@ -21,8 +21,9 @@ const unreachablePostgresCodes = new Set([
 ]);
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
+// FerretDB passes on its PostgreSQL's error text, SQLSTATE included, in a MongoServerError.
 const unreachableMessages =
-  /connection terminated|connection refused|the database system is (starting up|shutting down)|failed to connect to `|pool .*(cleared|closed)|timeout exceeded when trying to connect/i;
+  /connection terminated|connection refused|the database system is (starting up|shutting down)|failed to connect to `|pool .*(cleared|closed)|timeout exceeded when trying to connect|\(SQLSTATE (57P0[123]|08\d{3})\)/i;
 
 function fieldOf(error: unknown, field: 'name' | 'code' | 'message' | 'driverError'): unknown {
   return typeof error === 'object' && error !== null
