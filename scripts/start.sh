@@ -26,24 +26,36 @@ started_ferretdb=false
 # takes minutes, and the apps must not wait for it; their spans flow once it answers.
 jaeger_started_marker="$(mktemp)"
 rm -f "$jaeger_started_marker"
-if [[ ${OTEL_SDK_DISABLED:-} == true ]]; then
-  traces_line="traces off (OTEL_SDK_DISABLED=true)"
+jaeger_job=""
+lowercase() { printf '%s' "${1,,}"; }
+if [[ $(lowercase "${OTEL_SDK_DISABLED:-}") == true ]]; then
+  traces_line="traces off (OTEL_SDK_DISABLED=$OTEL_SDK_DISABLED)"
+elif [[ $(lowercase "${OTEL_TRACES_EXPORTER:-}") == none ]]; then
+  traces_line="traces off (OTEL_TRACES_EXPORTER=none)"
 elif [[ -n ${OTEL_EXPORTER_OTLP_ENDPOINT:-} ]]; then
   traces_line="traces sent to $OTEL_EXPORTER_OTLP_ENDPOINT"
 else
   export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:${JAEGER_OTLP_PORT:-4318}"
-  traces_line="traces http://localhost:${JAEGER_QUERY_PORT:-16686} (Jaeger)"
-  (
+  traces_line="traces http://localhost:${JAEGER_QUERY_PORT:-16686} (Jaeger API; set JAEGER_UI_ASSETS for its UI)"
+  [[ -n ${JAEGER_UI_ASSETS:-} ]] && traces_line="traces http://localhost:${JAEGER_QUERY_PORT:-16686} (Jaeger)"
+  # In a session of its own, so that stopping npm start can stop a build still running (a
+  # background job of a script ignores Ctrl-C, and so would the Go build under it).
+  NPM_START_PID=$$ JAEGER_STARTED_MARKER="$jaeger_started_marker" setsid bash -c '
     bash scripts/jaeger.sh build || exit 0
     # npm start may have ended while Jaeger was being built: then start nothing.
-    kill -0 $$ 2>/dev/null || exit 0
+    kill -0 "$NPM_START_PID" 2>/dev/null || exit 0
     jaeger_output="$(bash scripts/jaeger.sh up 2>&1)" || true
-    printf '%s\n' "$jaeger_output" >&2
-    if [[ $jaeger_output == *"started Jaeger"* ]]; then : >"$jaeger_started_marker"; fi
-  ) &
+    printf "%s\n" "$jaeger_output" >&2
+    if [[ $jaeger_output == *"started Jaeger"* ]]; then : >"$JAEGER_STARTED_MARKER"; fi
+  ' &
+  jaeger_job=$!
 fi
 
 stop_infra() {
+  if [[ -n $jaeger_job ]] && kill -0 "$jaeger_job" 2>/dev/null; then
+    kill -TERM -- "-$jaeger_job" 2>/dev/null || true
+    wait "$jaeger_job" 2>/dev/null || true
+  fi
   if [[ -e $jaeger_started_marker ]]; then
     bash scripts/jaeger.sh down || true
     rm -f "$jaeger_started_marker"

@@ -1,9 +1,9 @@
 /*
  * What tracing costs: the read path (GET /api/products/:id) and the place-order saga (a closed
  * loop) of an isolated platform with tracing off, on with sampling 1.0, 0.1 and 0 (the
- * instrumentations' own cost, nothing exported), in one run. Each round starts, measures and stops one platform per variant in turn (three at
- * once would exhaust PostgreSQL's connections), so drift on a shared machine hits all three
- * alike. The traced platforms export to a Jaeger started by scripts/jaeger.sh on free ports.
+ * instrumentations' own cost, nothing exported), in one run. Each round starts, measures and
+ * stops one platform per variant in turn (four at once would exhaust PostgreSQL's
+ * connections), so drift on a shared machine hits all four alike. The traced platforms export to a Jaeger started by scripts/jaeger.sh on free ports.
  * See bench/README.md ("Tracing cost").
  *
  *   npm run bench:tracing                 # 2 rounds, 6 s per read case, 200 orders per saga case

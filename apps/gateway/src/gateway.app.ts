@@ -23,7 +23,7 @@ import { logRequests } from './http/access-log';
 import { recordHttpMetrics } from './http/http-metrics';
 import { useJsonBodies } from './http/json-body';
 import { refuseNonJsonBodies } from './http/json-content-type';
-import { RouteSpanNameInterceptor } from './http/route-span-name';
+import { nameSpansAfterRoutes } from './http/route-span-name';
 import { securityHeaders } from './http/security-headers';
 
 /** The gateway, configured but not yet listening; main.ts and the e2e tests share it. */
@@ -71,6 +71,7 @@ export async function createGatewayApp(): Promise<NestFastifyApplication> {
   fastify.addHook('onRequest', refuseNonJsonBodies);
   useJsonBodies(fastify);
   recordHttpMetrics(fastify, app.get(Metrics));
+  if (isTracingStarted()) nameSpansAfterRoutes(fastify);
   logRequests(fastify, app.get(GatewayEnv));
   app.setGlobalPrefix('api', {
     exclude: [
@@ -81,7 +82,6 @@ export async function createGatewayApp(): Promise<NestFastifyApplication> {
   });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(errorFilter);
-  if (isTracingStarted()) app.useGlobalInterceptors(new RouteSpanNameInterceptor());
   app.enableShutdownHooks();
   setUpSwagger(app);
   return app;

@@ -2,4 +2,5 @@
 // as they are first loaded (see docs/tracing.md).
 import { startTracing } from '@shop/platform/tracing/start-tracing';
 
-startTracing('gateway');
+// The public edge: every trace starts here, whatever trace context a client sends.
+startTracing('gateway', { continuesIncomingTraces: false });

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { OrderStatus, OrderStatuses } from '@shop/contracts';
+import type { TraceCarrier } from '@shop/platform';
 import { HydratedDocument, Types } from 'mongoose';
 
 @Schema({ _id: false, versionKey: false })
@@ -33,7 +34,7 @@ export class OrderOutboxEntry {
   @Prop({ required: true }) pattern: string;
   @Prop() correlationId?: string;
   /** W3C trace context of the saga step that caused the event; absent without tracing. */
-  @Prop({ type: Object }) traceContext?: Record<string, string>;
+  @Prop({ type: Object }) traceContext?: TraceCarrier;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { PaymentEvent } from '@shop/contracts';
+import type { TraceCarrier } from '@shop/platform';
 
 /** An event waiting in the outbox for the relay to publish it. */
 @Entity('payment_events')
@@ -19,5 +20,5 @@ export class PaymentEventEntity {
 
   /** Its W3C trace context, so the event continues that request's trace; null without tracing. */
   @Column({ name: 'trace_context', type: 'jsonb', nullable: true })
-  traceContext: Record<string, string> | null;
+  traceContext: TraceCarrier | null;
 }

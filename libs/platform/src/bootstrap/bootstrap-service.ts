@@ -18,6 +18,8 @@ import {
   serviceQueueDeclarations,
 } from '../messaging/rmq.options';
 import { ServiceServerRmq } from '../messaging/service.server-rmq';
+import { messageSpanOutcomes } from '../tracing/message-spans';
+import { isTracingStarted } from '../tracing/start-tracing';
 
 export interface ServiceBootstrapOptions {
   /** The service's name; its queue is `${RMQ_QUEUE_PREFIX}${service}`. */
@@ -59,6 +61,7 @@ export async function bootstrapService(
       observers: [
         messageMetrics(app.get(Metrics)),
         ...(writesLogLines(env) ? [messageLogLines()] : []),
+        ...(isTracingStarted() ? [messageSpanOutcomes()] : []),
       ],
     }),
   );

@@ -13,6 +13,7 @@ import { NEVER, Observable, tap } from 'rxjs';
 import { RequestContext, correlationIdFrom } from '../context/correlation';
 import { isDatabaseUnavailable } from '../errors/database-unavailable';
 import { isDomainError } from '../errors/domain.error';
+import { endSpanOfMessageLeftForRedelivery } from '../tracing/message-spans';
 import { MessageDrain } from './message-drain';
 import { MessageHeaders } from '@shop/contracts';
 
@@ -79,7 +80,10 @@ export class MessageHandlingInterceptor implements NestInterceptor {
       context.getType() === 'rpc' ? context.switchToRpc().getContext<unknown>() : undefined;
     if (!(rpcContext instanceof RmqContext)) return next.handle();
     // Shutting down: neither answer nor acknowledge; the broker hands it to another consumer.
-    if (this.drain?.isDraining) return NEVER;
+    if (this.drain?.isDraining) {
+      endSpanOfMessageLeftForRedelivery();
+      return NEVER;
+    }
     const cls = this.cls;
     if (!cls) return this.handle(rpcContext, next);
     const headers = (rpcContext.getMessage() as Message).properties.headers ?? {};

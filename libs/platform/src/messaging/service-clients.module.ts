@@ -6,6 +6,7 @@ import { ClsService } from 'nestjs-cls';
 import { BaseEnv } from '../config/base.env';
 import { Metrics } from '../metrics/metrics';
 import { recordBreakerEventsOnSpans } from '../tracing/breaker-span-events';
+import { isTracingStarted } from '../tracing/start-tracing';
 import { rmqClientOptions, rmqEndpoint } from './rmq.options';
 import { ServiceClient } from './service-client';
 
@@ -61,7 +62,8 @@ export class ServiceClientsModule {
           halfOpenTrialCalls: 1,
         });
         metrics.trackBreakers(() => registry.snapshots());
-        recordBreakerEventsOnSpans(registry);
+        // Listeners cost each breaker its fast path; with no tracing there is no span to tell.
+        if (isTracingStarted()) recordBreakerEventsOnSpans(registry);
         return registry;
       },
     };

@@ -4,7 +4,7 @@ import { isTracingStarted } from '../tracing/start-tracing';
 import { MessageSpans } from '../tracing/message-spans';
 
 /**
- * Nest's RMQ server with two changes our services rely on:
+ * Nest's RMQ server with three changes our services rely on:
  *
  * - A reply that cannot be sent is logged, not fatal. Nest publishes replies through
  *   amqp-connection-manager without handling the returned promise; when the broker drops the

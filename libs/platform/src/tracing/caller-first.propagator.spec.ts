@@ -43,4 +43,17 @@ describe(callerFirstPropagator.name, () => {
 
     expect(extracted?.spanId).toBe('00f067aa0ba902b7');
   });
+
+  it('starts its own trace at the public edge, whatever traceparent a client sends', () => {
+    const edge = callerFirstPropagator({ continuesIncomingTraces: false });
+    const headers = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+
+    const extracted = edge.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+
+    expect(trace.getSpanContext(extracted)).toBeUndefined();
+  });
+
+  it('carries no baggage header', () => {
+    expect(sut.fields()).toEqual(['traceparent', 'tracestate']);
+  });
 });

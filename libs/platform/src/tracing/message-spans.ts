@@ -10,6 +10,7 @@ import {
 import type { RmqContext } from '@nestjs/microservices';
 import { MessageHeaders } from '@shop/contracts';
 import type { Message } from 'amqplib';
+import type { MessageObserver } from '../messaging/message-handling.interceptor';
 
 const tracer = trace.getTracer('@shop/platform');
 
@@ -57,6 +58,31 @@ export class MessageSpans {
     }
     span.end();
   }
+}
+
+/**
+ * Marks a message's span as failed when its handler failed. A request's span also learns it
+ * from the reply; an event's span is ended by Nest with no error, so it learns it only here.
+ */
+export function messageSpanOutcomes(): MessageObserver {
+  return {
+    handled(_pattern, _seconds, error) {
+      if (error !== undefined)
+        trace
+          .getActiveSpan()
+          ?.setStatus({ code: SpanStatusCode.ERROR, message: describeRpcError(error) });
+    },
+  };
+}
+
+/**
+ * Ends the span of a message taken while the app shuts down: it is neither answered nor
+ * acknowledged, so Nest never ends its span, and the trace would miss why it was redelivered.
+ */
+export function endSpanOfMessageLeftForRedelivery(): void {
+  const span = trace.getActiveSpan();
+  span?.addEvent('left unhandled: shutting down, the broker redelivers it');
+  span?.end();
 }
 
 function describeRpcError(error: unknown): string {

@@ -1,5 +1,10 @@
 import type { NodeSDK } from '@opentelemetry/sdk-node';
+import type { PropagatorOptions } from './caller-first.propagator';
 import { tracingSettings } from './tracing-settings';
+
+// The exporter retries a backend that does not answer (Jaeger still building) for longer than
+// a rollout's grace period should wait on spans.
+const SHUTDOWN_DEADLINE_MS = 2_000;
 
 let sdk: NodeSDK | undefined;
 
@@ -16,14 +21,17 @@ let sdk: NodeSDK | undefined;
  * startTracing('orders');
  * ```
  */
-export function startTracing(service: string): void {
+export function startTracing(
+  service: string,
+  propagation: PropagatorOptions = { continuesIncomingTraces: true },
+): void {
   const settings = tracingSettings(service, process.env);
   if (!settings.isEnabled || sdk) return;
   // Loaded only when tracing is on: the SDK and its exporters cost start-up time and memory
   // an app without a tracing backend should not pay.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createTracingSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
-  sdk = createTracingSdk(settings.serviceName);
+  sdk = createTracingSdk(settings.serviceName, propagation);
   sdk.start();
 }
 
@@ -32,9 +40,18 @@ export function isTracingStarted(): boolean {
   return sdk !== undefined;
 }
 
-/** Exports the spans still buffered and stops the SDK; the app calls it as it shuts down. */
+/**
+ * Exports the spans still buffered and stops the SDK; the app calls it as it shuts down. Spans
+ * that cannot be delivered within a short deadline are dropped rather than holding the exit.
+ */
 export async function stopTracing(): Promise<void> {
   const started = sdk;
   sdk = undefined;
-  await started?.shutdown();
+  if (!started) return;
+  let deadline: NodeJS.Timeout | undefined;
+  await Promise.race([
+    started.shutdown().catch(() => undefined),
+    new Promise<void>((resolve) => (deadline = setTimeout(resolve, SHUTDOWN_DEADLINE_MS))),
+  ]);
+  clearTimeout(deadline);
 }

@@ -5,7 +5,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IncomingMessage } from 'node:http';
-import { callerFirstPropagator } from './caller-first.propagator';
+import { PropagatorOptions, callerFirstPropagator } from './caller-first.propagator';
 
 // Probes and scrapes every few seconds would bury the requests people look for.
 const unobservedPaths = /^\/(health|metrics)(\/|\?|$)/;
@@ -16,12 +16,12 @@ const unobservedPaths = /^\/(health|metrics)(\/|\?|$)/;
  * OTLP as the standard `OTEL_*` variables say. Metrics and logs are not exported: the apps
  * have Prometheus metrics and JSON logs already, and Jaeger takes traces only.
  */
-export function createTracingSdk(serviceName: string): NodeSDK {
+export function createTracingSdk(serviceName: string, propagation: PropagatorOptions): NodeSDK {
   return new NodeSDK({
     serviceName,
     metricReaders: [],
     logRecordProcessors: [],
-    textMapPropagator: callerFirstPropagator(),
+    textMapPropagator: callerFirstPropagator(propagation),
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request: IncomingMessage) =>
