@@ -130,6 +130,13 @@ key: {{ $database.existingSecretKey }}
 {{- if and $app.createsAdmin .root.Values.admin.email -}}
 {{- $_ := set $data "ADMIN_EMAIL" .root.Values.admin.email -}}
 {{- end -}}
+{{- with .root.Values.tracing -}}
+{{- if .otlpEndpoint -}}
+{{- $_ := set $data "OTEL_EXPORTER_OTLP_ENDPOINT" .otlpEndpoint -}}
+{{- $_ := set $data "OTEL_TRACES_SAMPLER" .sampler -}}
+{{- $_ := set $data "OTEL_TRACES_SAMPLER_ARG" .samplerArg -}}
+{{- end -}}
+{{- end -}}
 {{- range $key, $value := $data }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end -}}
