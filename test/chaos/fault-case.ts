@@ -2,7 +2,7 @@ import { AppName } from '../harness/app-process';
 import { DependencyLink, Fault, describeFault } from '../harness/dependency-link';
 import { eventually } from '../harness/eventually';
 import { ProcessPlatform } from '../harness/process-platform';
-import { InvariantReport, checkShopInvariants } from '../harness/shop-invariants';
+import { InvariantReport, checkShopInvariants, isSettled } from '../harness/shop-invariants';
 import { CaseResult, Crash, recordResult } from './chaos-results';
 import { ChaosShop } from './chaos-shop';
 import { RequestOutcome, ShopTraffic } from './shop-traffic';
@@ -161,7 +161,7 @@ async function newViolations(shop: ChaosShop): Promise<InvariantReport> {
     report = await eventually(
       async () => {
         const current = await checkShopInvariants(shop.platform.environment);
-        return shop.unreported(current).pending.length === 0 ? current : undefined;
+        return isSettled(shop.unreported(current)) ? current : undefined;
       },
       orphansSettleTimeoutMs,
       'every order to settle',
