@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MongoClient, ObjectId } from 'mongodb';
 import { eventually } from './harness/eventually';
 import {
   JaegerServer,
@@ -211,6 +212,57 @@ describe('Tracing: one trace per order across the four apps, in Jaeger', () => {
       span_id: handler.spanID,
     });
   });
+
+  it("puts the saga the sweeper starts for an order whose start was lost into the order's trace", async () => {
+    const { orderId, correlationId } = await placeOrder('tok_visa');
+    await customer.finalOrder(orderId);
+    const original = await traceOf(correlationId, sagaEnded);
+    // As a crash between storing the order and storing its saga leaves one: PENDING, overdue.
+    const unstartedId = new ObjectId();
+    const mongo = await MongoClient.connect(platform.environment.mongoUrl);
+    try {
+      const orders = mongo.db(platform.environment.mongoDatabase).collection('orders');
+      const placed = await orders.findOne({ _id: new ObjectId(orderId) });
+      const overdue = new Date(Date.now() - 60_000);
+      await orders.insertOne({
+        ...placed,
+        _id: unstartedId,
+        idempotencyKey: `unstarted-${unstartedId.toHexString()}`,
+        status: 'PENDING',
+        steps: [],
+        outbox: [],
+        eventPending: false,
+        createdAt: overdue,
+        updatedAt: overdue,
+      });
+    } finally {
+      await mongo.close();
+    }
+
+    const order = await customer.finalOrder(unstartedId.toHexString(), 60_000);
+    const trace = await eventually(
+      async () => {
+        const candidate = await jaeger.trace(original.traceID);
+        return candidate &&
+          spanNamed(candidate, 'saga place-order', {
+            'saga.id': unstartedId.toHexString(),
+            'saga.outcome': 'COMPLETED',
+          })
+          ? candidate
+          : undefined;
+      },
+      30_000,
+      'the swept saga in the trace of the request that stored its order',
+      250,
+    );
+
+    expect(order.status).toBe('CONFIRMED');
+    expect(
+      trace.spans
+        .filter((span) => span.operationName === 'saga place-order')
+        .map((span) => tagOf(span, 'saga.id')),
+    ).toEqual(expect.arrayContaining([orderId, unstartedId.toHexString()]));
+  }, 120_000);
 
   it('continues a saga taken over after a SIGKILL of orders in the original trace, linked to its first run', async () => {
     // Payments holds the authorization unanswered, so the saga is mid-way when orders dies.

@@ -55,6 +55,11 @@ export class Order {
   @Prop({ required: true }) paymentMethod: string;
   /** The request that placed the order: its sagas' steps and events carry it on. */
   @Prop() correlationId?: string;
+  /**
+   * W3C trace context of that request, so that a saga the sweeper starts for an order whose
+   * start was lost belongs to the order's trace; absent without tracing.
+   */
+  @Prop({ type: Object }) traceContext?: TraceCarrier;
   @Prop({ type: String, enum: OrderStatuses, required: true, default: 'PENDING' })
   status: OrderStatus;
   @Prop() failureReason?: string;

@@ -11,7 +11,7 @@ import {
   PlaceOrderCommand,
   Requester,
 } from '@shop/contracts';
-import { DomainError, RequestContext } from '@shop/platform';
+import { DomainError, RequestContext, captureTraceContext } from '@shop/platform';
 import { ClsService } from 'nestjs-cls';
 import { Model, Types } from 'mongoose';
 import { ProductsService } from '../catalog/products.service';
@@ -89,6 +89,7 @@ export class OrdersService {
         shippingAddress,
         paymentMethod,
         correlationId: this.cls.isActive() ? this.cls.getId() : undefined,
+        traceContext: captureTraceContext(),
       });
     } catch (error) {
       // The same Idempotency-Key raced in twice: the first one won, answer with its order.

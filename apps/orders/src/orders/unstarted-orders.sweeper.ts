@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { PeriodicTask } from '@shop/platform';
+import { PeriodicTask, inTraceContext } from '@shop/platform';
 import { Model } from 'mongoose';
 import { TaskLeases } from '../leases/task-leases';
 import { OrderSagas } from './order-sagas.port';
@@ -70,7 +70,7 @@ export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplica
       const placement = await this.sagas.settlePlacement(orderId);
       if (placement === 'missing') {
         this.logger.warn(`Starting the missing saga of order ${orderId}`);
-        await this.sagas.startPlacement(order);
+        await inTraceContext(order.traceContext, () => this.sagas.startPlacement(order));
       } else if (placement === 'ended') {
         this.logger.warn(`Settled order ${orderId}, whose saga had ended`);
       }
