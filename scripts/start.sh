@@ -133,9 +133,10 @@ colours_list="$(IFS=,; printf '%s' "${colours[*]}")"
 
 announce_when_ready &
 
-# exec: in the background subshell below, so that $! is concurrently itself.
+# exec: in the background subshell below, so that $! is concurrently itself. setsid: in a
+# process group of its own (its id is $!), so that whatever it leaves behind can be stopped.
 run_apps() {
-  exec ./node_modules/.bin/concurrently --names "$names_list" --prefix-colors "$colours_list" "${commands[@]}"
+  exec setsid ./node_modules/.bin/concurrently --names "$names_list" --prefix-colors "$colours_list" "${commands[@]}"
 }
 
 # In the background with a forwarding trap: a SIGTERM to this script (a process manager, a
@@ -144,6 +145,16 @@ run_apps() {
 run_apps &
 apps=$!
 # concurrently counts an app that ends on SIGTERM as failed; on SIGINT it counts a clean stop.
-trap 'kill -INT "$apps" 2>/dev/null || true' TERM INT
+# Its own process group gets no Ctrl-C or hang-up from the terminal: they are forwarded too.
+trap 'kill -INT "$apps" 2>/dev/null || true' TERM INT HUP
 # wait returns early when a trapped signal arrives; wait again for the apps to finish stopping.
-wait "$apps" || wait "$apps"
+status=0
+wait "$apps" || wait "$apps" || status=$?
+# concurrently ended without stopping its apps (it was SIGKILLed): they would keep running,
+# ports held, with nobody to stop them. Stop what is left of its group, and wait for it.
+if kill -0 -- "-$apps" 2>/dev/null; then
+  log "the process manager ended with apps still running; stopping them"
+  kill -TERM -- "-$apps" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 -- "-$apps" 2>/dev/null || break; sleep 0.5; done
+fi
+exit "$status"
