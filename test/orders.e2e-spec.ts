@@ -1,5 +1,6 @@
 import { DomainEventsTap } from './harness/domain-events-tap';
 import { eventually } from './harness/eventually';
+import { placeOrderSteps } from './harness/place-order-steps';
 import { ProcessPlatform } from './harness/process-platform';
 import { ShopApi } from './harness/shop-api';
 import { checkSettledShopInvariants, healthyShop } from './harness/shop-invariants';
@@ -61,14 +62,7 @@ describe('Placing and cancelling orders', () => {
     expect(placed.headers.get('location')).toBe(`/api/orders/${placed.body.id}`);
     expect(placed.body.status).toBe('PENDING');
     expect(order).toMatchObject({ status: 'CONFIRMED', totalMinor: 3_750, currency: 'EUR' });
-    expect(order.steps.map((step) => step.step)).toEqual([
-      'validate-user',
-      'reserve-inventory',
-      'authorize-payment',
-      'schedule-shipping',
-      'capture-payment',
-      'confirm-order',
-    ]);
+    expect(order.steps.map((step) => step.step)).toEqual(placeOrderSteps);
     expect(payments.body).toEqual([
       expect.objectContaining({ status: 'CAPTURED', amountMinor: 3_750 }),
     ]);

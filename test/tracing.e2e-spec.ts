@@ -9,21 +9,14 @@ import {
   serviceOf,
   tagOf,
 } from './harness/jaeger-server';
+import { apps } from '../scripts/lib/app-list';
+import { placeOrderSteps } from './harness/place-order-steps';
 import { ProcessPlatform } from './harness/process-platform';
 import { ShopApi } from './harness/shop-api';
 
 const admin = { email: 'admin@shop.test', password: 'admin password of the test run' };
-const allApps = ['gateway', 'users', 'orders', 'payments'];
+const allApps = apps.map(({ name }) => name);
 const clientTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-/** apps/orders/src/place-order/place-order.saga.ts, in the order it defines them. */
-const placeOrderSteps = [
-  'validate-user',
-  'reserve-inventory',
-  'authorize-payment',
-  'schedule-shipping',
-  'capture-payment',
-  'confirm-order',
-];
 
 /** Jaeger may drop leading zeros of a trace id; the apps log all 32 digits. */
 const traceIdOf = (id: string) => id.padStart(32, '0');

@@ -23,6 +23,7 @@ import { OrderSagas } from '../../apps/orders/src/orders/order-sagas.port';
 import { UnstartedOrdersSweeper } from '../../apps/orders/src/orders/unstarted-orders.sweeper';
 import { MongoSagaStore } from '../../apps/orders/src/sagas/mongo-saga.store';
 import { TaskLeases } from '../../apps/orders/src/leases/task-leases';
+import { placeOrderSteps } from '../../test/harness/place-order-steps';
 
 const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
 const inFlight = 16;
@@ -35,15 +36,6 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-const stepNames = [
-  'validate-user',
-  'reserve-inventory',
-  'authorize-payment',
-  'schedule-shipping',
-  'capture-payment',
-  'confirm-order',
-];
-
 const benchAddress = {
   recipient: 'Bench Buyer',
   line1: '1 Main Street',
@@ -54,7 +46,7 @@ const benchAddress = {
 
 /** A saga document as the orchestrator leaves it: every step STARTED, then SUCCEEDED. */
 function sagaDocument(id: string, nowMs: number, isFinished: boolean) {
-  const history = stepNames.flatMap((step, index) => [
+  const history = placeOrderSteps.flatMap((step, index) => [
     { step, phase: 'action', outcome: 'STARTED', attempts: null, error: null, at: nowMs + index },
     { step, phase: 'action', outcome: 'SUCCEEDED', attempts: 1, error: null, at: nowMs + index },
   ]);
@@ -62,7 +54,7 @@ function sagaDocument(id: string, nowMs: number, isFinished: boolean) {
     _id: id,
     definitionName: 'place-order',
     status: isFinished ? 'COMPLETED' : 'RUNNING',
-    currentStep: isFinished ? stepNames.length : 2,
+    currentStep: isFinished ? placeOrderSteps.length : 2,
     data: {
       orderId: id,
       userId: '6f0c2d8e-3b1a-4c5d-9e7f-0a1b2c3d4e5f',
