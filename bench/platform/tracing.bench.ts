@@ -174,7 +174,8 @@ async function prepare(variant: Variant, jaeger: JaegerServer): Promise<Subject>
   const platform = await ProcessPlatform.start(
     { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, ...variant.variables(jaeger) },
     undefined,
-    { logLevel: 'warn' },
+    // npm start's defaults: users pay for tracing on top of these.
+    { logLevel: 'log', logFormat: 'pretty' },
   );
   const api = new ShopApi(platform.gatewayUrl);
   const shopAdmin = await api.logIn(admin.email, admin.password);
