@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { OrdersClient, PaymentsClient, ProductsClient, UsersClient } from '@shop/contracts';
 import {
   EnvModule,
-  HttpCorrelationModule,
+  CorrelationModule,
   LoggingModule,
   MetricsModule,
   ServiceClientsModule,
@@ -20,7 +20,7 @@ import { UsersModule } from './users/users.module';
 @Module({
   imports: [
     EnvModule.forRoot(GatewayEnv),
-    HttpCorrelationModule,
+    CorrelationModule,
     LoggingModule.forRoot('gateway'),
     MetricsModule.forRoot('gateway'),
     TracingModule,

@@ -30,7 +30,7 @@ import { securityHeaders } from './http/security-headers';
 export async function createGatewayApp(): Promise<NestFastifyApplication> {
   // Fails with one sentence before Nest starts when a variable is wrong.
   const env = loadEnv(GatewayEnv);
-  // The instance HttpCorrelationModule provides; needed here before the app exists.
+  // The instance CorrelationModule provides; needed here before the app exists.
   const cls = ClsServiceManager.getClsService<RequestContext>();
   const withSecurityHeaders = securityHeaders();
   const withCorrelation = httpCorrelationHook(cls);

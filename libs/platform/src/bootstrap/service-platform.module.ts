@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ClsModule } from 'nestjs-cls';
 import { BaseEnv } from '../config/base.env';
+import { CorrelationModule } from '../context/correlation';
 import { EnvModule } from '../config/env.module';
 import { ServiceHealthModule } from '../health/service-health.module';
 import { PingHandler, SERVICE_NAME } from '../health/ping.handler';
@@ -33,7 +33,7 @@ export class ServicePlatformModule {
       imports: [
         EnvModule.forRoot(env),
         // Only ClsService: MessageHandlingInterceptor runs each message in its context.
-        ClsModule.forRoot({ global: true }),
+        CorrelationModule,
         LoggingModule.forRoot(service),
         MetricsModule.forRoot(service),
         TracingModule,
