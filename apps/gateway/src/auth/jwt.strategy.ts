@@ -15,7 +15,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: env.JWT_SECRET,
+      // jsonwebtoken takes a KeyObject; passport-jwt's types predate that and only pass it on.
+      secretOrKey: env.jwtKey as unknown as Buffer,
       algorithms: [JWT_ALGORITHM],
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,

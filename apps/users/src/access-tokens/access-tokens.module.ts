@@ -9,7 +9,7 @@ import { AccessTokenIssuer } from './access-token.issuer';
     JwtModule.registerAsync({
       inject: [UsersEnv],
       useFactory: (env: UsersEnv) => ({
-        secret: env.JWT_SECRET,
+        secret: env.jwtKey,
         signOptions: {
           algorithm: JWT_ALGORITHM,
           issuer: env.JWT_ISSUER,

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { KeyObject, createSecretKey } from 'node:crypto';
 import { BaseEnv } from './base.env';
 
 /** Only for development and tests; `productionProblems` refuses it when NODE_ENV=production. */
@@ -24,6 +25,16 @@ export class AuthEnv extends BaseEnv {
   @Min(60)
   @Max(86_400)
   JWT_TTL_SECONDS = 3_600;
+
+  /**
+   * JWT_SECRET as the HS256 key. Given a string, jsonwebtoken first tries to parse it as a PEM
+   * key on every sign and verify, and that failing parse (an OpenSSL error, then an exception)
+   * was over half of the gateway's CPU per authenticated request.
+   */
+  get jwtKey(): KeyObject {
+    return (this.#jwtKey ??= createSecretKey(Buffer.from(this.JWT_SECRET, 'utf8')));
+  }
+  #jwtKey?: KeyObject;
 
   productionProblems(): string[] {
     return this.isProduction && this.JWT_SECRET === DEVELOPMENT_JWT_SECRET
