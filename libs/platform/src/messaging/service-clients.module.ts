@@ -9,6 +9,7 @@ import { recordBreakerEventsOnSpans } from '../tracing/breaker-span-events';
 import { isTracingStarted } from '../tracing/start-tracing';
 import { rmqClientOptions, rmqEndpoint } from './rmq.options';
 import { ServiceClient } from './service-client';
+import { ServiceClientRmq } from './service.client-rmq';
 
 /** Every downstream service of the app by name, for cross-cutting calls such as readiness pings. */
 export class DownstreamServices {
@@ -47,7 +48,10 @@ export class ServiceClientsModule {
       services.map((service) => ({
         name: proxyToken(service),
         inject: [BaseEnv],
-        useFactory: (env: BaseEnv) => rmqClientOptions(rmqEndpoint(env, service)),
+        useFactory: (env: BaseEnv) => ({
+          customClass: ServiceClientRmq,
+          options: rmqClientOptions(rmqEndpoint(env, service)).options,
+        }),
       })),
     );
     const breakers: Provider = {

@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { isTracingStarted } from '../tracing/start-tracing';
+import { coalesceAmqpWrites } from './coalesced-writes';
 import { MessageSpans } from '../tracing/message-spans';
 
 /**
- * Nest's RMQ server with three changes our services rely on:
+ * Nest's RMQ server with five changes our services rely on:
  *
  * - A reply that cannot be sent is logged, not fatal. Nest publishes replies through
  *   amqp-connection-manager without handling the returned promise; when the broker drops the
@@ -18,6 +20,12 @@ import { MessageSpans } from '../tracing/message-spans';
  *   message threw and caught a SyntaxError (about 2 % of a handler's CPU). A pattern that
  *   names a handler as it stands is that handler's route; anything else is still resolved by
  *   Nest.
+ * - Replies are published without publisher confirms. Nothing waits for a reply's confirm: a
+ *   reply lost with its connection is covered by the caller's deadline and the redelivered
+ *   request, as above. A confirm channel made the broker send, and both sides track, one
+ *   confirm per reply (about 7 % of a service's and 5 % of the broker's CPU per request).
+ *   Acknowledgements of the requests are unaffected; they never had confirms.
+ * - The frames of one tick leave in one write ({@link coalesceAmqpWrites}).
  * - With tracing on, each handled message is a span, a child of the sender's (see
  *   {@link MessageSpans}); with tracing off, no hook is installed at all.
  */
@@ -34,6 +42,13 @@ export class ServiceServerRmq extends ServerRMQ {
       );
       this.setOnProcessingEndHook((_transportId, context) => spans.end(context as RmqContext));
     }
+  }
+
+  override createClient<T = AmqpConnectionManager>(): T {
+    const manager = coalesceAmqpWrites(super.createClient<AmqpConnectionManager>());
+    const createChannel = manager.createChannel.bind(manager);
+    manager.createChannel = (options) => createChannel({ ...options, confirm: false });
+    return manager as T;
   }
 
   protected override getRouteFromPattern(pattern: string): string {
