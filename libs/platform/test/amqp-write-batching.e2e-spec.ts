@@ -32,7 +32,10 @@ describe('coalesceAmqpWrites on a real broker connection', () => {
     const socket = (manager.connection as unknown as { connection: { stream: Socket } }).connection
       .stream;
     const single = jest.spyOn(socket as unknown as { _write: () => void }, '_write');
-    const batched = jest.spyOn(socket as unknown as { _writev: () => void }, '_writev');
+    const batched = jest.spyOn(
+      socket as unknown as { _writev: (chunks: unknown[], callback: () => void) => void },
+      '_writev',
+    );
 
     await Promise.all(
       ['first', 'second', 'third'].map((body) => channel.sendToQueue(queue, Buffer.from(body))),
