@@ -482,6 +482,11 @@ interface SagaReport {
   closed: SagaResult;
   /** CPU from the closed loop's first POST to 2.5 s after its last order ended. */
   closedCpu: ReturnType<typeof cpuBetween>;
+  /**
+   * Idle CPU while the loop ran, without that quiet tail: whether the loop was CPU-bound. The
+   * tail's idle time made a busy loop look a third idle.
+   */
+  loopIdlePercent: number;
   /** The same, of the store and the apps' databases alone (see order-cpu.ts). */
   orderPathCpu: ReturnType<typeof cpuBetween>;
   paced?: SagaResult;
@@ -593,7 +598,9 @@ function renderReport(
       `- CPU per order in the closed loop, ms: ${cpuGroups
         .filter((group) => !group.startsWith('floor') && group !== 'load gen')
         .map((group) => `${group} ${fmt(cpuMsPerOrder(group), 1)}`)
-        .join(', ')} (idle ${fmt(saga.closedCpu.idlePercent)} %)`,
+        .join(
+          ', ',
+        )} (idle ${fmt(saga.closedCpu.idlePercent)} % of that window; ${fmt(saga.loopIdlePercent)} % while the loop ran)`,
     );
     lines.push(orderPathLine(saga.orderPathCpu, closed.orders, appMillisPerOrder(saga)));
     lines.push(
@@ -852,10 +859,12 @@ async function runSaga(
   );
   const cpuBefore = snapshot();
   const closed = await driver.closedLoop(options.sagaOrders, options.sagaConcurrency);
+  const cpuAtLoopEnd = snapshot();
   // The events relay clears the outbox of each cancelled order within a second: one more write.
   await sleep(2_500);
   const cpuAfter = snapshot();
   const closedCpu = cpuBetween(cpuBefore, cpuAfter, context.classify);
+  const loopIdlePercent = cpuBetween(cpuBefore, cpuAtLoopEnd, context.classify).idlePercent;
   const orderPathCpu = cpuBetween(
     cpuBefore,
     cpuAfter,
@@ -903,6 +912,7 @@ async function runSaga(
     findCeiling,
     closed,
     closedCpu,
+    loopIdlePercent,
     orderPathCpu,
     paced,
     pacedRate,
