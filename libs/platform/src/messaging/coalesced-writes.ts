@@ -6,8 +6,7 @@ import { Socket } from 'node:net';
  * queued (a reply, an acknowledgement, a request) with a write of its own, one system call
  * each; corked until the tick ends, they leave in one `writev`. On our read path that is about
  * 10 % less CPU per request in the apps and 30 % less in RabbitMQ, which receives fewer,
- * fuller TCP segments. Nothing waits longer: the batch leaves before the
- * event loop moves on.
+ * fuller TCP segments. Nothing waits longer: the batch leaves before the event loop moves on.
  */
 export function coalesceWritesPerTick(socket: Socket): void {
   const write = socket.write;

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { isTracingStarted } from '../tracing/start-tracing';
-import { coalesceAmqpWrites } from './coalesced-writes';
 import { MessageSpans } from '../tracing/message-spans';
+import { coalesceAmqpWrites } from './coalesced-writes';
 
 /**
  * Nest's RMQ server with five changes our services rely on:
@@ -23,7 +23,7 @@ import { MessageSpans } from '../tracing/message-spans';
  * - Replies are published without publisher confirms. Nothing waits for a reply's confirm: a
  *   reply lost with its connection is covered by the caller's deadline and the redelivered
  *   request, as above. A confirm channel made the broker send, and both sides track, one
- *   confirm per reply (about 7 % of a service's and 5 % of the broker's CPU per request).
+ *   confirm per reply (without: about 6 % less broker CPU per request, 3–4 % more reads/s).
  *   Acknowledgements of the requests are unaffected; they never had confirms.
  * - The frames of one tick leave in one write ({@link coalesceAmqpWrites}).
  * - With tracing on, each handled message is a span, a child of the sender's (see
