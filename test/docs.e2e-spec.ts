@@ -305,7 +305,6 @@ describe('API documentation', () => {
       port = (platform.http.address() as AddressInfo).port;
       browser = await launchChromium([`--host-resolver-rules=MAP ${hostName} 127.0.0.1`]);
       ({ page, problems: problemsOnLoad } = await openDocs('127.0.0.1'));
-      await page.screenshot({ path: '/tmp/docs.png', fullPage: true });
     }, 300_000);
 
     afterAll(async () => {
