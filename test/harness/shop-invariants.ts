@@ -37,13 +37,17 @@ export async function checkShopInvariants(
     const database = mongo.db(environment.mongoDatabase);
     const products = await database.collection('products').find().toArray();
     const orders = await database.collection('orders').find().toArray();
-    const { rows: captured } = await payments.query<{ order_id: string; invoices: string }>(
-      `SELECT p.order_id, count(i.id) AS invoices FROM payments p LEFT JOIN invoices i ON i.payment_id = p.id WHERE p.status = 'CAPTURED' GROUP BY p.order_id, p.id`,
+    const { rows: holdingMoney } = await payments.query<{
+      order_id: string;
+      status: 'AUTHORIZED' | 'CAPTURED';
+      invoices: string;
+    }>(
+      `SELECT p.order_id, p.status, count(i.id) AS invoices FROM payments p LEFT JOIN invoices i ON i.payment_id = p.id WHERE p.status IN ('AUTHORIZED', 'CAPTURED') GROUP BY p.order_id, p.id`,
     );
-    const { rows: authorized } = await payments.query<{ order_id: string }>(
-      `SELECT order_id FROM payments WHERE status = 'AUTHORIZED'`,
+    const captured = holdingMoney.filter((row) => row.status === 'CAPTURED');
+    const authorizedIds = new Set(
+      holdingMoney.filter((row) => row.status === 'AUTHORIZED').map((row) => row.order_id),
     );
-    const authorizedIds = new Set(authorized.map((row) => row.order_id));
     const capturedByOrder = new Map<string, number[]>();
     for (const row of captured)
       capturedByOrder.set(row.order_id, [
