@@ -328,6 +328,60 @@ describe(SagaOrchestrator.name, () => {
       expect(world.calls.filter((call) => call === 'validate-user:action')).toHaveLength(1);
     });
 
+    it('persists a new saga through `persist` when given one, and runs it from the store', async () => {
+      const persisted: SagaInstance[] = [];
+      const sut = orchestrator('a');
+
+      await sut.start(
+        'place-order',
+        { orderId: 'o-1' },
+        {
+          id: 'saga-1',
+          persist: async (instance) => {
+            persisted.push(instance);
+            await store.create(instance);
+          },
+        },
+      );
+      await sut.idle();
+
+      expect(persisted).toEqual([
+        expect.objectContaining({ id: 'saga-1', status: 'RUNNING', version: 1, owner: 'a' }),
+      ]);
+      expect(await store.load('saga-1')).toMatchObject({ status: 'COMPLETED' });
+    });
+
+    it('runs nothing when `persist` finds the saga started already', async () => {
+      const sut = orchestrator('a');
+      await sut.run('place-order', { orderId: 'o-1' }, { id: 'saga-1' });
+      world.calls.length = 0;
+
+      const id = await sut.start(
+        'place-order',
+        { orderId: 'o-1' },
+        { id: 'saga-1', persist: (instance) => store.create(instance) },
+      );
+      await sut.idle();
+
+      expect(id).toBe('saga-1');
+      expect(world.calls).toEqual([]);
+    });
+
+    it('starts nothing and rejects when `persist` fails', async () => {
+      const sut = orchestrator('a');
+
+      const started = sut.start(
+        'place-order',
+        { orderId: 'o-1' },
+        { id: 'saga-1', persist: () => Promise.reject(new Error('store down')) },
+      );
+
+      await expect(started).rejects.toThrow('store down');
+      await sut.idle();
+      expect(world.calls).toEqual([]);
+      expect(await store.load('saga-1')).toBeUndefined();
+    });
+
     it('returns the stored saga when asked to wait for one that does not run here', async () => {
       const sut = orchestrator('a');
       await sut.run('place-order', { orderId: 'o-1' }, { id: 'saga-1' });

@@ -69,6 +69,13 @@ export interface SagaOrchestratorOptions {
 export interface StartSagaOptions {
   /** The saga id; starting twice with one id runs the saga once. Default: a new UUID. */
   readonly id?: string;
+  /**
+   * Persists the new saga instead of `store.create`, typically in the same write as the record
+   * it acts for (an order and its saga in one insert: both or neither, and one write less). It
+   * must fail with {@link SagaAlreadyExistsError} when the id is taken, as `create` does. Every
+   * later write goes to the store, so the saga must be where the store finds it by id.
+   */
+  readonly persist?: (instance: SagaInstance) => Promise<void>;
 }
 
 interface RegisteredSaga {
@@ -241,7 +248,9 @@ export class SagaOrchestrator {
       ...(traceContext && { traceContext }),
     };
     try {
-      await this.store.create(instance as SagaInstance);
+      await (options.persist ?? ((created) => this.store.create(created)))(
+        instance as SagaInstance,
+      );
     } catch (error) {
       trace.abandoned(isSagaAlreadyExistsError(error) ? 'already-started' : 'store-unavailable');
       if (isSagaAlreadyExistsError(error)) return instance.id;

@@ -12,8 +12,8 @@
  * import { describeSagaStoreContract } from '@shop/resilience/saga/testing/saga-store.contract';
  *
  * describeSagaStoreContract('MongoSagaStore', async ({ clock }) => {
- *   await connection.collection('sagas').deleteMany({});
- *   const store = new MongoSagaStore(connection);
+ *   await connection.collection('saga_homes').deleteMany({});
+ *   const store = new MongoSagaStore(connection.collection('saga_homes'), homes);
  *   store.now = () => clock.now();
  *   return store;
  * });
