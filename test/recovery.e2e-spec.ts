@@ -42,12 +42,17 @@ describe('Recovering from crashes and outages', () => {
   async function activeSagaIds(): Promise<string[]> {
     const mongo = await MongoClient.connect(platform.environment.mongoUrl);
     try {
-      const active = await mongo
-        .db(platform.environment.mongoDatabase)
-        .collection<{ _id: string }>('sagas')
-        .find({ status: { $in: ['RUNNING', 'COMPENSATING'] } })
-        .toArray();
-      return active.map((saga) => saga._id).sort();
+      // Sagas live in their orders (apps/orders/src/sagas/saga-homes.ts).
+      const orders = mongo.db(platform.environment.mongoDatabase).collection('orders');
+      const active: string[] = [];
+      for (const field of ['placement', 'cancellation']) {
+        const holding = await orders
+          .find({ [`${field}Status`]: { $in: ['RUNNING', 'COMPENSATING'] } })
+          .toArray();
+        const suffix = field === 'cancellation' ? ':cancel' : '';
+        active.push(...holding.map((order) => `${order._id.toHexString()}${suffix}`));
+      }
+      return active.sort();
     } finally {
       await mongo.close();
     }

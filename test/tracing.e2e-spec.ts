@@ -13,6 +13,7 @@ import { apps } from '../scripts/lib/app-list';
 import { placeOrderSteps } from './harness/place-order-steps';
 import { ProcessPlatform } from './harness/process-platform';
 import { ShopApi } from './harness/shop-api';
+import { unstartedCopyOf } from './harness/unstarted-order';
 
 const admin = { email: 'admin@shop.test', password: 'admin password of the test run' };
 const allApps = apps.map(({ name }) => name);
@@ -206,28 +207,19 @@ describe('Tracing: one trace per order across the four apps, in Jaeger', () => {
     });
   });
 
-  it("puts the saga the sweeper starts for an order whose start was lost into the order's trace", async () => {
+  it("puts the saga the sweeper starts for an order stored without one into the order's trace", async () => {
     const { orderId, correlationId } = await placeOrder('tok_visa');
     await customer.finalOrder(orderId);
     const original = await traceOf(correlationId, sagaEnded);
-    // As a crash between storing the order and storing its saga leaves one: PENDING, overdue.
-    const unstartedId = new ObjectId();
     const mongo = await MongoClient.connect(platform.environment.mongoUrl);
+    let unstartedId: ObjectId;
     try {
       const orders = mongo.db(platform.environment.mongoDatabase).collection('orders');
       const placed = await orders.findOne({ _id: new ObjectId(orderId) });
-      const overdue = new Date(Date.now() - 60_000);
-      await orders.insertOne({
-        ...placed,
-        _id: unstartedId,
-        idempotencyKey: `unstarted-${unstartedId.toHexString()}`,
-        status: 'PENDING',
-        steps: [],
-        outbox: [],
-        eventPending: false,
-        createdAt: overdue,
-        updatedAt: overdue,
-      });
+      if (!placed) throw new Error(`Order ${orderId} is not stored`);
+      const unstarted = unstartedCopyOf(placed, new Date(Date.now() - 60_000));
+      await orders.insertOne(unstarted);
+      unstartedId = unstarted._id as ObjectId;
     } finally {
       await mongo.close();
     }

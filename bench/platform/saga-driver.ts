@@ -45,15 +45,17 @@ export interface SagaDriverOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class SagaDriver {
-  private readonly ordersCollection: Collection<{ _id: ObjectId; status: string }>;
-  private readonly sagas: Collection<{ _id: string; status: string; updatedAt: number }>;
+  private readonly ordersCollection: Collection<{
+    _id: ObjectId;
+    status: string;
+    placement?: { updatedAt: number };
+  }>;
   private readonly waiters = new Map<string, () => void>();
   private poller?: NodeJS.Timeout;
   private polling = false;
 
   constructor(private readonly options: SagaDriverOptions) {
     this.ordersCollection = options.orders.collection('orders');
-    this.sagas = options.orders.collection('sagas');
   }
 
   /** Closed loop: `concurrency` workers each place an order and wait for its end, `total` in all. */
@@ -173,10 +175,12 @@ export class SagaDriver {
     for (let index = 0; index < placed.length; index += 8) {
       await Promise.all(
         placed.slice(index, index + 8).map(async ({ id, postedAt }) => {
-          const [order, saga] = await Promise.all([
-            this.ordersCollection.findOne({ _id: new ObjectId(id) }, { projection: { status: 1 } }),
-            this.sagas.findOne({ _id: id }, { projection: { status: 1, updatedAt: 1 } }),
-          ]);
+          // The order's place-order saga lives in the order (apps/orders/src/sagas/saga-homes.ts).
+          const order = await this.ordersCollection.findOne(
+            { _id: new ObjectId(id) },
+            { projection: { status: 1, 'placement.updatedAt': 1 } },
+          );
+          const saga = order?.placement;
           if (order?.status === 'CONFIRMED') confirmed += 1;
           else if (order?.status === 'CANCELLED') cancelled += 1;
           else pending += 1;

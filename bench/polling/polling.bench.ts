@@ -7,7 +7,7 @@
  *
  *   node -r @swc-node/register bench/polling/polling.bench.ts [--history=5000] [--rounds=5]
  *
- * It writes `--history` finished sagas and as many finished orders, plus a few in flight
+ * It writes `--history` finished orders with their sagas inside, plus a few in flight
  * (live leases, placed orders), into a scratch database at MONGO_URL (default
  * mongodb://127.0.0.1:27017) and drops it at the end, also on Ctrl-C. It runs the app's own
  * classes, not copies of their queries; nothing is published (the relay finds nothing to).
@@ -22,6 +22,7 @@ import { Order, OrderSchema } from '../../apps/orders/src/orders/order.schema';
 import { OrderSagas } from '../../apps/orders/src/orders/order-sagas.port';
 import { UnstartedOrdersSweeper } from '../../apps/orders/src/orders/unstarted-orders.sweeper';
 import { MongoSagaStore } from '../../apps/orders/src/sagas/mongo-saga.store';
+import { orderSagaHomes } from '../../apps/orders/src/sagas/saga-homes';
 import { TaskLeases } from '../../apps/orders/src/leases/task-leases';
 import { placeOrderSteps } from '../../test/harness/place-order-steps';
 
@@ -44,14 +45,14 @@ const benchAddress = {
   country: 'DE',
 };
 
-/** A saga document as the orchestrator leaves it: every step STARTED, then SUCCEEDED. */
-function sagaDocument(id: string, nowMs: number, isFinished: boolean) {
+/** A place-order saga as the orchestrator leaves it: every step STARTED, then SUCCEEDED. */
+function placementSaga(id: string, nowMs: number, isFinished: boolean) {
   const history = placeOrderSteps.flatMap((step, index) => [
     { step, phase: 'action', outcome: 'STARTED', attempts: null, error: null, at: nowMs + index },
     { step, phase: 'action', outcome: 'SUCCEEDED', attempts: 1, error: null, at: nowMs + index },
   ]);
   return {
-    _id: id,
+    id,
     definitionName: 'place-order',
     status: isFinished ? 'COMPLETED' : 'RUNNING',
     currentStep: isFinished ? placeOrderSteps.length : 2,
@@ -79,7 +80,9 @@ function sagaDocument(id: string, nowMs: number, isFinished: boolean) {
   };
 }
 
-function orderDocument(id: Types.ObjectId, createdAt: Date, isFinished: boolean) {
+/** An order with its place-order saga inside, as the orders service stores them. */
+function orderDocument(id: Types.ObjectId, createdAt: Date, nowMs: number, isFinished: boolean) {
+  const placement = placementSaga(id.toHexString(), nowMs, isFinished);
   return {
     _id: id,
     userId: '6f0c2d8e-3b1a-4c5d-9e7f-0a1b2c3d4e5f',
@@ -109,6 +112,8 @@ function orderDocument(id: Types.ObjectId, createdAt: Date, isFinished: boolean)
     eventPending: false,
     createdAt,
     updatedAt: createdAt,
+    placement,
+    placementStatus: placement.status,
   };
 }
 
@@ -150,7 +155,10 @@ async function main(): Promise<void> {
   try {
     const orders = connection.model(Order.name, OrderSchema);
     await orders.init();
-    const store = new MongoSagaStore(connection);
+    const store = new MongoSagaStore(
+      connection.collection(orders.collection.collectionName),
+      orderSagaHomes,
+    );
     await store.onModuleInit();
 
     const nowMs = Date.now();
@@ -158,13 +166,8 @@ async function main(): Promise<void> {
     const orderIds = Array.from({ length: history + inFlight }, () => new Types.ObjectId());
     await insertInBatches(
       connection,
-      'sagas',
-      orderIds.map((id, index) => sagaDocument(id.toHexString(), nowMs, index < history)),
-    );
-    await insertInBatches(
-      connection,
       'orders',
-      orderIds.map((id, index) => orderDocument(id, oldEnough, index < history)),
+      orderIds.map((id, index) => orderDocument(id, oldEnough, nowMs, index < history)),
     );
 
     const orchestrator = new SagaOrchestrator({ store, leaseMs: 10_000 });

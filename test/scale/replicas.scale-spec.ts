@@ -8,6 +8,7 @@ import { OrderLoad, OrderLoadReport } from '../harness/order-load';
 import { ProcessPlatform } from '../harness/process-platform';
 import { ShopApi } from '../harness/shop-api';
 import { checkSettledShopInvariants, healthyShop } from '../harness/shop-invariants';
+import { unstartedCopyOf } from '../harness/unstarted-order';
 
 const admin = { email: 'admin@shop.test', password: 'admin password of the test run' };
 const services = ['users', 'orders', 'payments'] as const satisfies readonly AppName[];
@@ -120,23 +121,11 @@ describe('Two replicas of every service under a steady order load', () => {
   }, 180_000);
 
   it('starts the saga of an order left without one on exactly one replica', async () => {
-    // As a crash between writing the order and storing its saga leaves it: overdue and alone.
-    const placed = await database().collection('orders').findOne({ status: 'CONFIRMED' });
-    if (!placed) throw new Error('No confirmed order to copy yet');
-    const orderId = new ObjectId();
-    await database()
-      .collection('orders')
-      .insertOne({
-        ...placed,
-        _id: orderId,
-        idempotencyKey: `unstarted-${orderId.toHexString()}`,
-        status: 'PENDING',
-        steps: [],
-        outbox: [],
-        eventPending: false,
-        createdAt: new Date(Date.now() - 60_000),
-        updatedAt: new Date(Date.now() - 60_000),
-      });
+    const confirmed = await database().collection('orders').findOne({ status: 'CONFIRMED' });
+    if (!confirmed) throw new Error('No confirmed order to copy yet');
+    const unstarted = unstartedCopyOf(confirmed, new Date(Date.now() - 60_000));
+    const orderId = unstarted._id as ObjectId;
+    await database().collection('orders').insertOne(unstarted);
 
     const settled = await customer.finalOrder(orderId.toHexString(), 60_000);
     const starts = idsLogged([...ordersProcesses], /^Starting the missing saga of order (\S+)/);
@@ -148,11 +137,12 @@ describe('Two replicas of every service under a steady order load', () => {
   it("hands a SIGKILLed orders replica's sagas to the other replicas within the lease", async () => {
     const [victim] = platform.replicas('orders');
     const victimOwner = `${hostname()}:${victim.pid}:`;
-    const sagas = database().collection<{ _id: string; owner?: string; status: string }>('sagas');
+    // Place-order sagas live in their orders (apps/orders/src/sagas/saga-homes.ts).
+    const orders = database().collection<{ placement: { owner: string | null } }>('orders');
     const activeOfVictim = async () =>
-      (await sagas.find({ status: { $in: ['RUNNING', 'COMPENSATING'] } }).toArray())
-        .filter((saga) => saga.owner?.startsWith(victimOwner))
-        .map((saga) => saga._id)
+      (await orders.find({ placementStatus: { $in: ['RUNNING', 'COMPENSATING'] } }).toArray())
+        .filter(({ placement }) => placement.owner?.startsWith(victimOwner))
+        .map(({ _id }) => _id.toHexString())
         .sort();
     await eventually(
       async () => ((await activeOfVictim()).length > 0 ? true : undefined),

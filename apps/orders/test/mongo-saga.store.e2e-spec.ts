@@ -1,7 +1,11 @@
 import { describeSagaStoreContract } from '@shop/resilience/saga/testing/saga-store.contract';
-import { Connection } from 'mongoose';
+import { SagaInstance } from '@shop/resilience';
+import { Connection, Types } from 'mongoose';
 import { IsolatedMongoose, openIsolatedMongoose } from '../../../test/harness/isolated-mongoose';
+import { cancellationSagaId } from '../src/cancel-order/cancel-order.saga';
+import { LegacySagasMigration } from '../src/sagas/legacy-sagas.migration';
 import { MongoSagaStore } from '../src/sagas/mongo-saga.store';
+import { orderSagaHomes } from '../src/sagas/saga-homes';
 
 let mongo: IsolatedMongoose;
 let connection: Connection;
@@ -15,9 +19,117 @@ afterAll(async () => {
   await mongo?.dispose();
 });
 
+// The contract, with each saga at home in a document of its own.
 describeSagaStoreContract('MongoSagaStore', async ({ clock }) => {
-  await connection.collection('sagas').deleteMany({});
-  const store = new MongoSagaStore(connection);
+  await connection.collection('saga_homes').deleteMany({});
+  const store = new MongoSagaStore(connection.collection('saga_homes'), {
+    fields: ['saga'],
+    of: (id) => ({ _id: id, field: 'saga' }),
+  });
   store.now = () => clock.now();
   return store;
+});
+
+describe('MongoSagaStore in orders', () => {
+  const nowMs = Date.now();
+  let store: MongoSagaStore;
+
+  beforeEach(async () => {
+    await connection.collection('orders').deleteMany({});
+    store = new MongoSagaStore(connection.collection('orders'), orderSagaHomes);
+    await store.onModuleInit();
+  });
+
+  function saga(id: string, overrides: Partial<SagaInstance> = {}): SagaInstance {
+    return {
+      id,
+      definitionName: 'place-order',
+      status: 'RUNNING',
+      currentStep: 0,
+      data: { orderId: id },
+      history: [],
+      owner: 'orders-a',
+      leaseExpiresAt: nowMs + 30_000,
+      version: 1,
+      failureReason: null,
+      createdAt: nowMs,
+      updatedAt: nowMs,
+      ...overrides,
+    };
+  }
+
+  it('inserts an order with its place-order saga in one document, and loads the saga by the order id', async () => {
+    const orderId = new Types.ObjectId();
+    const placement = saga(orderId.toHexString());
+
+    await store.createIn({ _id: orderId, status: 'PENDING' }, placement);
+
+    expect(await store.load(orderId.toHexString())).toEqual(placement);
+    const stored = await connection.collection('orders').findOne({ _id: orderId });
+    expect(stored).toMatchObject({ status: 'PENDING', placementStatus: 'RUNNING' });
+    expect(store.sagasIn(stored!)).toEqual([placement]);
+  });
+
+  it('confirms the order in the write that completes its place-order saga', async () => {
+    const orderId = new Types.ObjectId();
+    const placement = saga(orderId.toHexString());
+    await store.createIn({ _id: orderId, status: 'PENDING' }, placement);
+    const completed = {
+      ...placement,
+      status: 'COMPLETED' as const,
+      version: 2,
+      updatedAt: nowMs + 5,
+    };
+
+    await store.save(completed, 1);
+
+    const stored = await connection.collection('orders').findOne({ _id: orderId });
+    expect(stored).toMatchObject({
+      status: 'CONFIRMED',
+      updatedAt: new Date(nowMs + 5),
+      placementStatus: 'COMPLETED',
+    });
+  });
+
+  it("keeps an order's cancel-order saga beside its place-order saga, and recovers both", async () => {
+    const orderId = new Types.ObjectId();
+    const placement = saga(orderId.toHexString(), { leaseExpiresAt: nowMs - 1 });
+    await store.createIn({ _id: orderId, status: 'CONFIRMED' }, placement);
+    const cancellation = saga(cancellationSagaId(orderId.toHexString()), {
+      definitionName: 'cancel-order',
+      status: 'COMPENSATING',
+      leaseExpiresAt: nowMs - 1,
+    });
+
+    await store.create(cancellation);
+    const claimed = await store.claimExpired('orders-b', nowMs, 30_000, 10);
+
+    expect(claimed.map(({ id, owner, version }) => ({ id, owner, version }))).toEqual([
+      { id: placement.id, owner: 'orders-b', version: 2 },
+      { id: cancellation.id, owner: 'orders-b', version: 2 },
+    ]);
+    expect(await connection.collection('orders').countDocuments()).toBe(1);
+  });
+
+  it('moves the sagas an earlier version kept in `sagas` into their orders, once', async () => {
+    const orderId = new Types.ObjectId();
+    await connection.collection('orders').insertOne({ _id: orderId, status: 'PENDING' });
+    const { id, ...legacy } = saga(orderId.toHexString(), { currentStep: 2, version: 3 });
+    await connection.collection<{ _id: string }>('sagas').insertOne({ _id: id, ...legacy });
+    const migration = new LegacySagasMigration(connection, store);
+
+    await migration.onModuleInit();
+    await migration.onModuleInit();
+
+    expect(await store.load(id)).toEqual({ id, ...legacy });
+    expect(await connection.collection('sagas').countDocuments()).toBe(0);
+    expect(await connection.collection('orders').countDocuments()).toBe(1);
+  });
+
+  it('refuses a saga id that names no order', () => {
+    expect(() => orderSagaHomes.of('not-an-order')).toThrow('names no order');
+    expect(() => orderSagaHomes.of(`${new Types.ObjectId().toHexString()}:refund`)).toThrow(
+      'names no order',
+    );
+  });
 });

@@ -9,8 +9,16 @@ export type PlacementState = 'missing' | 'running' | 'ended';
  */
 export abstract class OrderSagas {
   /**
-   * Durably starts placing the order; returns once the saga is persisted. The saga's id is the
-   * order's, so a second start (another replica, a retry) changes nothing.
+   * Stores a new order together with its place-order saga, in one insert, and starts the saga.
+   * Answers false, storing nothing, when the insert met an order with the same key (the same
+   * Idempotency-Key again).
+   */
+  abstract place(order: StoredOrder): Promise<boolean>;
+
+  /**
+   * Durably starts placing an order stored without its saga (by a version that stored sagas
+   * apart); returns once the saga is persisted. The saga's id is the order's, so a second
+   * start (another replica, a retry) changes nothing.
    */
   abstract startPlacement(order: StoredOrder): Promise<void>;
 
@@ -23,6 +31,6 @@ export abstract class OrderSagas {
   /** Durably starts cancelling a confirmed order (refund, restock, cancel shipment). */
   abstract startCancellation(order: StoredOrder): Promise<void>;
 
-  /** The steps taken so far for each order, oldest first. */
-  abstract stepsOf(orderIds: string[]): Promise<Map<string, SagaStepView[]>>;
+  /** The steps taken so far for the order, oldest first, from its sagas as read with it. */
+  abstract stepsOf(order: StoredOrder): SagaStepView[];
 }

@@ -10,9 +10,10 @@ import { Order, OrderOutboxEntry } from './order.schema';
 export type AnnouncedOrder = Pick<OrderEvent, 'orderId' | 'userId' | 'totalMinor' | 'currency'>;
 
 /**
- * The ends of an order's life, each one conditional update of the order (through the driver's
- * collection: the filters and values are in stored form already, so the model's casting would
- * be wasted work; `updatedAt` is set here, as the schema's timestamps would).
+ * The ends of an order's life as its events announce them. A cancellation is one conditional
+ * update of the order (through the driver's collection: the filters and values are in stored
+ * form already, so the model's casting would be wasted work; `updatedAt` is set here, as the
+ * schema's timestamps would); the confirmation rides on the place-order saga's last write.
  */
 @Injectable()
 export class OrderStatusService {
@@ -27,23 +28,20 @@ export class OrderStatusService {
   }
 
   /**
-   * Announces the confirmation, then records it. Only the place-order saga's last step calls
-   * this, and the saga retries that step until it succeeds, so the event is published at least
-   * once without an outbox entry (and the relay's write to remove it): the saga's persisted
-   * step is the duty to announce. Announced before the status changes, the first copy always
-   * precedes any cancellation of the order, which needs it CONFIRMED; a repeat after a crash
-   * may come later, and consumers dedupe on orderId + pattern.
+   * Announces the confirmation. Only the place-order saga's last step calls this, and the saga
+   * retries that step until it succeeds, so the event is published at least once without an
+   * outbox entry (and the relay's write to remove it): the saga's persisted step is the duty
+   * to announce. The saga's completion then confirms the order, in the write that records it
+   * (saga-homes.ts). Announced before the status changes, the first copy always precedes any
+   * cancellation of the order, which needs it CONFIRMED; a repeat after a crash may come
+   * later, and consumers dedupe on orderId + pattern.
    */
-  async confirm(
+  async announceConfirmation(
     { orderId, userId, totalMinor, currency }: AnnouncedOrder,
     correlationId?: string,
   ): Promise<void> {
     const event: OrderEvent = { orderId, userId, status: 'CONFIRMED', totalMinor, currency };
     await this.events.publish(OrderEvents.confirmed, event, { correlationId });
-    await this.orders.updateOne(
-      { _id: new Types.ObjectId(orderId), status: 'PENDING' },
-      { $set: { status: 'CONFIRMED', updatedAt: new Date() } },
-    );
   }
 
   /**

@@ -56,8 +56,8 @@ export class Order {
   /** The request that placed the order: its sagas' steps and events carry it on. */
   @Prop() correlationId?: string;
   /**
-   * W3C trace context of that request, so that a saga the sweeper starts for an order whose
-   * start was lost belongs to the order's trace; absent without tracing.
+   * W3C trace context of that request, so that a saga the sweeper starts for an order stored
+   * without one belongs to the order's trace; absent without tracing.
    */
   @Prop({ type: Object }) traceContext?: TraceCarrier;
   @Prop({ type: String, enum: OrderStatuses, required: true, default: 'PENDING' })

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import {
   CancelOrderCommand,
@@ -15,9 +15,8 @@ import { DomainError, RequestContext, captureTraceContext } from '@shop/platform
 import { ClsService } from 'nestjs-cls';
 import { Model, Types } from 'mongoose';
 import { ProductsService } from '../catalog/products.service';
-import { isDuplicateKey } from '../database/duplicate-key';
 import { OrderSagas } from './order-sagas.port';
-import { Order, OrderDocument, OrderItem, StoredOrder } from './order.schema';
+import { Order, OrderItem, StoredOrder } from './order.schema';
 
 /** One line per product, so an order never reserves the same product twice. */
 function mergeLines(items: OrderItemInput[]): OrderItemInput[] {
@@ -51,8 +50,6 @@ export function toOrderView(order: StoredOrder, steps: OrderView['steps'] = []):
 
 @Injectable()
 export class OrdersService {
-  private readonly logger = new Logger(OrdersService.name);
-
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
     private readonly catalog: ProductsService,
@@ -77,42 +74,36 @@ export class OrdersService {
       return { productId, name: product.name, quantity, unitPriceMinor: product.priceMinor };
     });
     const id = new Types.ObjectId();
-    let order: OrderDocument;
-    try {
-      order = await this.orders.create({
-        _id: id,
-        userId: requester.userId,
-        idempotencyKey: command.idempotencyKey ?? id.toHexString(),
-        items,
-        totalMinor: items.reduce((total, item) => total + item.quantity * item.unitPriceMinor, 0),
-        currency: [...currencies][0],
-        shippingAddress,
-        paymentMethod,
-        correlationId: this.cls.isActive() ? this.cls.getId() : undefined,
-        traceContext: captureTraceContext(),
-      });
-    } catch (error) {
-      // The same Idempotency-Key raced in twice: the first one won, answer with its order.
-      if (!isDuplicateKey(error)) throw error;
+    const now = new Date();
+    const order = new this.orders({
+      _id: id,
+      userId: requester.userId,
+      idempotencyKey: command.idempotencyKey ?? id.toHexString(),
+      items,
+      totalMinor: items.reduce((total, item) => total + item.quantity * item.unitPriceMinor, 0),
+      currency: [...currencies][0],
+      shippingAddress,
+      paymentMethod,
+      correlationId: this.cls.isActive() ? this.cls.getId() : undefined,
+      traceContext: captureTraceContext(),
+      createdAt: now,
+      updatedAt: now,
+    });
+    const invalid = order.validateSync();
+    if (invalid) throw invalid;
+    const created = order.toObject() as StoredOrder;
+    // Stored with its saga in one insert: once the order exists, its placement is under way.
+    if (!(await this.sagas.place(created))) {
+      // The same Idempotency-Key came in before (or raced in): answer with that order.
       const winner = await this.orders
         .findOne({ userId: requester.userId, idempotencyKey: command.idempotencyKey })
         .lean();
-      if (!winner) throw error;
+      if (!winner)
+        throw new DomainError(ErrorCodes.conflict, 'The order changed concurrently; try again');
       return this.view(winner);
     }
-    const created = order.toObject();
-    // Nothing records that the saga started: the sweeper finds an order whose start was lost.
-    // So once the order is stored it is accepted, even if the saga cannot be stored right now:
-    // answering an error here would tell the customer "not placed" about an order that will be.
-    await this.sagas
-      .startPlacement(created)
-      .catch((error: unknown) =>
-        this.logger.warn(
-          `Order ${created._id.toHexString()} is recorded; the sweeper starts its saga: ${String(error)}`,
-        ),
-      );
-    // As created, without re-reading it or its saga: no step has ended this early, and a GET
-    // shows them as they come.
+    // As created, without re-reading it: no step has ended this early, and a GET shows them as
+    // they come.
     return toOrderView(created);
   }
 
@@ -132,8 +123,7 @@ export class OrdersService {
       .skip(offset)
       .limit(limit)
       .lean();
-    const steps = await this.sagas.stepsOf(orders.map((order) => order._id.toHexString()));
-    return orders.map((order) => toOrderView(order, steps.get(order._id.toHexString())));
+    return orders.map((order) => this.view(order));
   }
 
   /** Cancels a confirmed order of the requester's: a refund + restock saga, at most once. */
@@ -166,9 +156,7 @@ export class OrdersService {
     return order;
   }
 
-  private async view(order: StoredOrder): Promise<OrderView> {
-    const id = order._id.toHexString();
-    const steps = await this.sagas.stepsOf([id]);
-    return toOrderView(order, steps.get(id));
+  private view(order: StoredOrder): OrderView {
+    return toOrderView(order, this.sagas.stepsOf(order));
   }
 }

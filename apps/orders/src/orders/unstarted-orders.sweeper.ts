@@ -16,9 +16,11 @@ const SWEEP_TASK = 'unstarted-orders-sweeper';
 const SWEEP_LEASE_MS = 15_000;
 
 /**
- * An order is written before its saga: a crash in between leaves a PENDING order with no
- * saga. This starts the missing sagas of orders still PENDING after a grace period, and
- * cancels those whose saga ended without settling them. Starting a saga that exists is a
+ * Settles orders still PENDING after a grace period whose saga cannot: it cancels those whose
+ * saga ended without settling them (a first step that failed while this process stopped), and
+ * starts the missing saga of an order stored without one. This version inserts an order with
+ * its saga in one write; earlier ones wrote the saga after the order, and a crash in between
+ * left such orders behind. Starting a saga that exists is a
  * no-op (the saga's id is the order's), and cancelling is conditional, so replicas could
  * race safely; a task lease has one replica sweep at a time, so they do not do it twice.
  */

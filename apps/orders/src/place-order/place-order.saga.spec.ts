@@ -62,7 +62,7 @@ function placeOrderSaga(calls: Calls, authorization = 'AUTHORIZED'): PlaceOrderS
     cancel: () => calls.record('shipping.cancel'),
   };
   const orderStatus = {
-    confirm: () => calls.record('orderStatus.confirm'),
+    announceConfirmation: () => calls.record('orderStatus.announceConfirmation'),
     cancel: () => calls.record('orderStatus.cancel'),
   };
   return new PlaceOrderSaga(
@@ -119,7 +119,7 @@ describe(PlaceOrderSaga.name, () => {
       'payments.authorize answered',
       'payments.capture',
       'inventory.commit',
-      'orderStatus.confirm',
+      'orderStatus.announceConfirmation',
     ]);
   });
 

@@ -38,7 +38,8 @@ export const remoteStepRetry: SagaStepRetryOptions = {
  * validate-user with reserve-inventory → authorize-payment with schedule-shipping →
  * capture-payment (pivot) → confirm-order. The steps of a pair need nothing from each other, so
  * they run at once and the saga is written once per pair (four writes after its creation
- * instead of six), each step still persisted before and after it runs. A failure before the
+ * instead of six), each step still persisted before and after it runs. The saga is created in
+ * the insert of its order, and its completion confirms the order (saga-homes.ts). A failure before the
  * pivot compensates in reverse what succeeded; the first step's compensation cancels the order
  * with the saga's failure reason, so it always runs last.
  */
@@ -138,7 +139,8 @@ export class PlaceOrderSaga {
           action: ({ data }) =>
             inOriginalContext(cls, data, async () => {
               await inventory.commit(data.orderId, data.lines);
-              await orderStatus.confirm(data, data.correlationId);
+              // The saga's completion, written next, confirms the order (saga-homes.ts).
+              await orderStatus.announceConfirmation(data, data.correlationId);
             }),
         },
       ],

@@ -1,88 +1,124 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
+import { OnModuleInit } from '@nestjs/common';
 import {
   SagaAlreadyExistsError,
   SagaConflictError,
   SagaConflictReason,
   SagaInstance,
+  SagaStatus,
   SagaStore,
   isTerminalSagaStatus,
 } from '@shop/resilience';
-import { Collection, Connection } from 'mongoose';
+import { mongo } from 'mongoose';
 import { isDuplicateKey } from '../database/duplicate-key';
-import { SagaDocument, sagaDocumentUpdate } from './saga-document-update';
+import { SagaHome, SagaHomes } from './saga-homes';
+import { StoredSaga, fromStoredSaga, toStoredSaga } from './stored-saga';
 
-const activeStatuses: SagaInstance['status'][] = ['RUNNING', 'COMPENSATING'];
+const activeStatuses: SagaStatus[] = ['RUNNING', 'COMPENSATING'];
 
-function toDocument({ id, ...rest }: SagaInstance): SagaDocument {
-  return { _id: id, ...rest };
-}
+/** A document that is home to sagas, each in a field of its own (see {@link SagaHomes}). */
+export type SagaHomeDocument = mongo.Document & { _id: SagaHome['_id'] };
 
-function toInstance({ _id, ...rest }: SagaDocument): SagaInstance {
-  return { id: _id, ...rest };
+/**
+ * The saga's status, copied to the top level of its home document: our MongoDB stand-in
+ * (FerretDB v1) pushes equality on top-level fields down to PostgreSQL, but reads and decodes
+ * every document of the collection for a dotted path, so recovery finds active sagas by this.
+ */
+function statusKey(field: string): string {
+  return `${field}Status`;
 }
 
 /**
- * Sagas as documents of one collection. Every write is a single conditional update on the
- * saga's document (version, owner and lease in the filter), which MongoDB applies atomically,
- * so any number of orders replicas can share the store.
+ * Sagas kept inside the documents of the records they act for (see {@link SagaHomes}). Every
+ * write is a single conditional update of one document (version, owner and lease of its saga
+ * in the filter), which MongoDB applies atomically, so any number of orders replicas can share
+ * the store.
  */
-@Injectable()
 export class MongoSagaStore implements SagaStore, OnModuleInit {
-  private readonly sagas: Collection<SagaDocument>;
-
-  constructor(@InjectConnection() connection: Connection) {
-    this.sagas = connection.collection<SagaDocument>('sagas');
-  }
+  constructor(
+    private readonly documents: mongo.Collection<SagaHomeDocument>,
+    private readonly homes: SagaHomes,
+  ) {}
 
   /** Leases are judged by this clock; tests of the store contract replace it. */
   now: () => number = Date.now;
 
   async onModuleInit(): Promise<void> {
-    // Recovery looks for active sagas by lease expiry.
-    await this.sagas.createIndex({ status: 1, leaseExpiresAt: 1 });
+    // Recovery looks for active sagas by status and lease expiry.
+    for (const field of this.homes.fields)
+      await this.documents.createIndex({ [statusKey(field)]: 1, [`${field}.leaseExpiresAt`]: 1 });
   }
 
+  private fieldsOf(instance: SagaInstance): Record<string, unknown> {
+    const { field } = this.homes.of(instance.id);
+    return { [field]: toStoredSaga(instance), [statusKey(field)]: instance.status };
+  }
+
+  /** The saga in `field` of a home document, if it holds one. */
+  private sagaIn(
+    document: mongo.Document | null | undefined,
+    field: string,
+  ): SagaInstance | undefined {
+    const stored = document?.[field] as StoredSaga | undefined | null;
+    return stored ? fromStoredSaga(stored, document![statusKey(field)] as SagaStatus) : undefined;
+  }
+
+  /**
+   * Inserts a new home document with the saga in it: the record and its saga in one write, so
+   * neither exists without the other. Fails as the insert does (a duplicate key included).
+   */
+  async createIn(document: object, instance: SagaInstance): Promise<void> {
+    await this.documents.insertOne({
+      ...document,
+      ...this.fieldsOf(instance),
+    } as SagaHomeDocument);
+  }
+
+  /** The sagas a home document holds, as a load of each would return them. */
+  sagasIn(document: object): SagaInstance[] {
+    return this.homes.fields
+      .map((field) => this.sagaIn(document, field))
+      .filter((saga): saga is SagaInstance => saga !== undefined);
+  }
+
+  /** A home document that does not exist yet is created with the saga. */
   async create(instance: SagaInstance): Promise<void> {
+    const { _id, field } = this.homes.of(instance.id);
     try {
-      await this.sagas.insertOne(toDocument(instance));
+      await this.documents.updateOne(
+        { _id, [field]: { $exists: false } },
+        { $set: this.fieldsOf(instance) },
+        { upsert: true },
+      );
     } catch (error) {
+      // The document has this saga already, so the upsert's insert met its _id.
       if (isDuplicateKey(error)) throw new SagaAlreadyExistsError(instance.id);
       throw error;
     }
   }
 
   async load(id: string): Promise<SagaInstance | undefined> {
-    const document = await this.sagas.findOne({ _id: id });
-    return document ? toInstance(document) : undefined;
+    const { _id, field } = this.homes.of(id);
+    const document = await this.documents.findOne(
+      { _id },
+      { projection: { [field]: 1, [statusKey(field)]: 1 } },
+    );
+    return this.sagaIn(document, field);
   }
 
-  /**
-   * One lookup by id per saga: our MongoDB stand-in (FerretDB v1) pushes `_id` equality down to
-   * PostgreSQL but reads and decodes the whole collection for `$in`.
-   */
-  async loadMany(ids: string[]): Promise<SagaInstance[]> {
-    const sagas = await Promise.all(ids.map((id) => this.load(id)));
-    return sagas.filter((saga): saga is SagaInstance => saga !== undefined);
-  }
-
-  async save(
-    instance: SagaInstance,
-    expectedVersion: number,
-    previous?: SagaInstance,
-  ): Promise<void> {
-    const { _id, ...fields } = toDocument(instance);
-    const { modifiedCount } = await this.sagas.updateOne(
+  async save(instance: SagaInstance, expectedVersion: number): Promise<void> {
+    const home = this.homes.of(instance.id);
+    const { field } = home;
+    // Rewritten whole: `previous` would only tell which parts changed, and the stand-in
+    // rewrites the whole document either way.
+    const update: mongo.UpdateFilter<SagaHomeDocument> = {
+      $set: { ...this.fieldsOf(instance), ...this.homes.alongside?.(instance) },
+    };
+    const { modifiedCount } = await this.documents.updateOne(
       {
-        _id,
-        version: expectedVersion,
-        status: { $in: activeStatuses },
-        owner: instance.owner,
-        leaseExpiresAt: { $gt: this.now() },
+        ...this.leasedTo(home, instance.owner),
+        [`${field}.version`]: expectedVersion,
       },
-      previous?.version === expectedVersion
-        ? sagaDocumentUpdate(previous, instance)
-        : { $set: fields },
+      update,
     );
     if (modifiedCount === 0)
       throw new SagaConflictError(
@@ -98,48 +134,62 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
     limit: number,
   ): Promise<SagaInstance[]> {
     const claimed: SagaInstance[] = [];
-    // One query per status, each an equality our stand-in (FerretDB v1) pushes down to
-    // PostgreSQL: for `$in` it reads and decodes every saga ever stored, every round. It checks
-    // the lease itself among the few active sagas; MongoDB uses the (status, lease) index.
-    for (const status of activeStatuses) {
-      const expired = await this.sagas
-        .find({ status, $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: nowMs } }] })
-        .limit(limit - claimed.length)
-        .toArray();
-      for (const candidate of expired) {
-        // The saga as judged expired, or nothing: two claimers race for one write and one wins;
-        // a renewal in between (a skewed clock) keeps the saga with its owner.
-        const taken = await this.sagas.findOneAndUpdate(
-          {
-            _id: candidate._id,
-            version: candidate.version,
-            leaseExpiresAt: candidate.leaseExpiresAt,
-          },
-          { $set: { owner, leaseExpiresAt: nowMs + leaseMs }, $inc: { version: 1 } },
-          { returnDocument: 'after' },
-        );
-        if (taken) claimed.push(toInstance(taken));
+    // One query per field and status, each an equality on a top-level field (see statusKey).
+    for (const field of this.homes.fields) {
+      for (const status of activeStatuses) {
+        if (claimed.length >= limit) return claimed;
+        const lease = `${field}.leaseExpiresAt`;
+        const expired = await this.documents
+          .find(
+            { [statusKey(field)]: status, $or: [{ [lease]: null }, { [lease]: { $lte: nowMs } }] },
+            { projection: { [field]: 1, [statusKey(field)]: 1 } },
+          )
+          .limit(limit - claimed.length)
+          .toArray();
+        for (const candidate of expired) {
+          const saga = this.sagaIn(candidate, field)!;
+          // The saga as judged expired, or nothing: two claimers race for one write and one
+          // wins; a renewal in between (a skewed clock) keeps the saga with its owner.
+          const taken = await this.documents.findOneAndUpdate(
+            {
+              _id: candidate._id,
+              [`${field}.version`]: saga.version,
+              [lease]: saga.leaseExpiresAt,
+            },
+            {
+              $set: { [`${field}.owner`]: owner, [lease]: nowMs + leaseMs },
+              $inc: { [`${field}.version`]: 1 },
+            },
+            { returnDocument: 'after' },
+          );
+          const claim = this.sagaIn(taken, field);
+          if (claim) claimed.push(claim);
+        }
       }
-      if (claimed.length >= limit) break;
     }
     return claimed;
   }
 
   async renew(id: string, owner: string, leaseExpiresAt: number): Promise<void> {
-    const { modifiedCount } = await this.sagas.updateOne(
-      {
-        _id: id,
-        status: { $in: activeStatuses },
-        owner,
-        leaseExpiresAt: { $gt: this.now() },
-      },
-      { $set: { leaseExpiresAt } },
-    );
+    const home = this.homes.of(id);
+    const { modifiedCount } = await this.documents.updateOne(this.leasedTo(home, owner), {
+      $set: { [`${home.field}.leaseExpiresAt`]: leaseExpiresAt },
+    });
     if (modifiedCount === 0) throw new SagaConflictError(id, await this.whyNotWritten(id));
   }
 
+  /** The home document while its saga is active and leased to `owner`. */
+  private leasedTo({ _id, field }: SagaHome, owner: string | null): mongo.Filter<SagaHomeDocument> {
+    return {
+      _id,
+      [statusKey(field)]: { $in: activeStatuses },
+      [`${field}.owner`]: owner,
+      [`${field}.leaseExpiresAt`]: { $gt: this.now() },
+    };
+  }
+
   private async whyNotWritten(id: string, expectedVersion?: number): Promise<SagaConflictReason> {
-    const stored = await this.sagas.findOne({ _id: id });
+    const stored = await this.load(id);
     if (!stored) return 'not-found';
     if (expectedVersion !== undefined && stored.version !== expectedVersion) return 'version';
     if (isTerminalSagaStatus(stored.status)) return 'terminal';

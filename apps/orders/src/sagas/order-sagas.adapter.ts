@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { SagaStepView } from '@shop/contracts';
-import { SagaInstance, SagaOrchestrator, isTerminalSagaStatus } from '@shop/resilience';
+import {
+  SagaAlreadyExistsError,
+  SagaInstance,
+  SagaOrchestrator,
+  isTerminalSagaStatus,
+} from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
 import { RequestContext } from '@shop/platform';
 import { CANCEL_ORDER_SAGA, cancellationSagaId } from '../cancel-order/cancel-order.saga';
+import { isDuplicateKey } from '../database/duplicate-key';
 import { OrderSagas, PlacementState } from '../orders/order-sagas.port';
 import { StoredOrder } from '../orders/order.schema';
 import { PLACE_ORDER_SAGA, PlaceOrderData, PlaceOrderSaga } from '../place-order/place-order.saga';
@@ -32,6 +38,26 @@ export class OrderSagasAdapter extends OrderSagas {
     super();
   }
 
+  async place(order: StoredOrder): Promise<boolean> {
+    const data = this.sagaData(order);
+    let isDuplicate = false;
+    await this.orchestrator.start(PLACE_ORDER_SAGA, data, {
+      id: data.orderId,
+      persist: async (saga) => {
+        try {
+          await this.store.createIn(order, saga);
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          // The order's id is new, so the key that exists is its Idempotency-Key's: that
+          // order and its saga are the ones to answer with, and nothing is started here.
+          isDuplicate = true;
+          throw new SagaAlreadyExistsError(saga.id);
+        }
+      },
+    });
+    return !isDuplicate;
+  }
+
   async startPlacement(order: StoredOrder): Promise<void> {
     const data = this.sagaData(order);
     await this.orchestrator.start(PLACE_ORDER_SAGA, data, { id: data.orderId });
@@ -57,15 +83,11 @@ export class OrderSagasAdapter extends OrderSagas {
     );
   }
 
-  async stepsOf(orderIds: string[]): Promise<Map<string, SagaStepView[]>> {
-    const sagas = await this.store.loadMany(orderIds.flatMap((id) => [id, cancellationSagaId(id)]));
-    const steps = new Map<string, SagaStepView[]>();
-    for (const saga of sagas.sort((left, right) => left.createdAt - right.createdAt)) {
-      const orderId =
-        saga.definitionName === CANCEL_ORDER_SAGA ? saga.id.replace(/:cancel$/, '') : saga.id;
-      steps.set(orderId, [...(steps.get(orderId) ?? []), ...stepViews(saga)]);
-    }
-    return steps;
+  stepsOf(order: StoredOrder): SagaStepView[] {
+    return this.store
+      .sagasIn(order)
+      .sort((left, right) => left.createdAt - right.createdAt)
+      .flatMap(stepViews);
   }
 
   private sagaData(order: StoredOrder): PlaceOrderData {

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { MongooseModule, getModelToken } from '@nestjs/mongoose';
 import { PaymentsClient, UsersClient } from '@shop/contracts';
 import { DomainEventPublisher, ServiceClientsModule } from '@shop/platform';
 import { SagaOrchestrator } from '@shop/resilience';
 import { ClsService } from 'nestjs-cls';
+import { Model } from 'mongoose';
 import { CancelOrderSaga } from '../cancel-order/cancel-order.saga';
 import { InventoryModule } from '../inventory/inventory.module';
 import { OrderStatusService } from '../orders/order-status.service';
@@ -15,7 +16,9 @@ import { ShippingModule } from '../shipping/shipping.module';
 import { MongoSagaStore } from './mongo-saga.store';
 import { OrderSagasAdapter } from './order-sagas.adapter';
 import { SagaFailureReasons } from './saga-failure-reasons';
+import { LegacySagasMigration } from './legacy-sagas.migration';
 import { SagaRuntime } from './saga-runtime';
+import { orderSagaHomes } from './saga-homes';
 
 @Module({
   imports: [
@@ -26,7 +29,12 @@ import { SagaRuntime } from './saga-runtime';
     ShippingModule,
   ],
   providers: [
-    MongoSagaStore,
+    {
+      provide: MongoSagaStore,
+      inject: [getModelToken(Order.name)],
+      useFactory: (orders: Model<Order>) =>
+        new MongoSagaStore(orders.db.collection(orders.collection.collectionName), orderSagaHomes),
+    },
     SagaFailureReasons,
     OrderStatusService,
     PlaceOrderSaga,
@@ -46,6 +54,7 @@ import { SagaRuntime } from './saga-runtime';
           leaseMs: env.SAGA_LEASE_MS,
         }),
     },
+    LegacySagasMigration,
     SagaRuntime,
     { provide: OrderSagas, useClass: OrderSagasAdapter },
     // The saga announces confirmations, the order events relay everything else.
