@@ -24,6 +24,7 @@ describeSagaStoreContract('MongoSagaStore', async ({ clock }) => {
   await connection.collection('saga_homes').deleteMany({});
   const store = new MongoSagaStore(connection.collection('saga_homes'), {
     fields: ['saga'],
+    createsHomes: true,
     of: (id) => ({ _id: id, field: 'saga' }),
   });
   store.now = () => clock.now();
@@ -124,6 +125,15 @@ describe('MongoSagaStore in orders', () => {
     expect(await store.load(id)).toEqual({ id, ...legacy });
     expect(await connection.collection('sagas').countDocuments()).toBe(0);
     expect(await connection.collection('orders').countDocuments()).toBe(1);
+  });
+
+  it('creates no order for the saga of an order that does not exist', async () => {
+    const orderId = new Types.ObjectId().toHexString();
+
+    await expect(store.create(saga(cancellationSagaId(orderId)))).rejects.toThrow(
+      'has no document to live in',
+    );
+    expect(await connection.collection('orders').countDocuments()).toBe(0);
   });
 
   it('refuses a saga id that names no order', () => {

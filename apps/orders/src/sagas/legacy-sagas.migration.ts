@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { SagaInstance, isSagaAlreadyExistsError } from '@shop/resilience';
 import { Connection } from 'mongoose';
-import { MongoSagaStore } from './mongo-saga.store';
+import { MongoSagaStore, SagaHomeMissingError } from './mongo-saga.store';
 
 /** Where versions before sagas moved into their orders kept them, one document per saga. */
 const LEGACY_COLLECTION = 'sagas';
@@ -26,11 +26,15 @@ export class LegacySagasMigration implements OnModuleInit {
     const legacy = this.connection.collection<{ _id: string }>(LEGACY_COLLECTION);
     let moved = 0;
     for await (const { _id, ...rest } of legacy.find({})) {
-      await this.store
-        .create({ id: _id, ...rest } as unknown as SagaInstance)
-        .catch((error: unknown) => {
-          if (!isSagaAlreadyExistsError(error)) throw error;
-        });
+      try {
+        await this.store.create({ id: _id, ...rest } as unknown as SagaInstance);
+      } catch (error) {
+        if (error instanceof SagaHomeMissingError) {
+          this.logger.warn(`Left saga ${_id} in ${LEGACY_COLLECTION}: ${error.message}`);
+          continue;
+        }
+        if (!isSagaAlreadyExistsError(error)) throw error;
+      }
       await legacy.deleteOne({ _id });
       moved += 1;
     }

@@ -18,6 +18,13 @@ const activeStatuses: SagaStatus[] = ['RUNNING', 'COMPENSATING'];
 /** A document that is home to sagas, each in a field of its own (see {@link SagaHomes}). */
 export type SagaHomeDocument = mongo.Document & { _id: SagaHome['_id'] };
 
+/** `create` of a saga whose home document does not exist, with homes that do not create one. */
+export class SagaHomeMissingError extends Error {
+  constructor(readonly sagaId: string) {
+    super(`Saga ${sagaId} has no document to live in`);
+  }
+}
+
 /**
  * The saga's status, copied to the top level of its home document: our MongoDB stand-in
  * (FerretDB v1) pushes equality on top-level fields down to PostgreSQL, but reads and decodes
@@ -80,20 +87,27 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
       .filter((saga): saga is SagaInstance => saga !== undefined);
   }
 
-  /** A home document that does not exist yet is created with the saga. */
+  /**
+   * Adds the saga to its home document; creates that document only if the homes say so
+   * (`createsHomes`): a saga of an order that does not exist is an error, not a new order.
+   */
   async create(instance: SagaInstance): Promise<void> {
     const { _id, field } = this.homes.of(instance.id);
     try {
-      await this.documents.updateOne(
+      const { matchedCount, upsertedCount } = await this.documents.updateOne(
         { _id, [field]: { $exists: false } },
         { $set: this.fieldsOf(instance) },
-        { upsert: true },
+        { upsert: this.homes.createsHomes === true },
       );
+      if (matchedCount + upsertedCount > 0) return;
     } catch (error) {
       // The document has this saga already, so the upsert's insert met its _id.
       if (isDuplicateKey(error)) throw new SagaAlreadyExistsError(instance.id);
       throw error;
     }
+    if ((await this.documents.countDocuments({ _id }, { limit: 1 })) > 0)
+      throw new SagaAlreadyExistsError(instance.id);
+    throw new SagaHomeMissingError(instance.id);
   }
 
   async load(id: string): Promise<SagaInstance | undefined> {

@@ -16,6 +16,8 @@ export interface SagaHome {
 export interface SagaHomes {
   /** Every field that may hold a saga; recovery looks in each. */
   readonly fields: readonly string[];
+  /** Whether `create` makes the home document when it is missing. Default false. */
+  readonly createsHomes?: boolean;
   of(sagaId: string): SagaHome;
   /**
    * Changes to the home document that belong to the saga's write: made in the same update,
