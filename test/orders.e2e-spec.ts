@@ -133,6 +133,25 @@ describe('Placing and cancelling orders', () => {
     expect(stock).toBe(4);
   });
 
+  it('places one order for an Idempotency-Key sent five times at once', async () => {
+    const product = await shopAdmin.createProduct(5);
+    const headers = { 'Idempotency-Key': 'checkout-raced' };
+
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => customer.placeOrder(product.id, 1, 'tok_visa', headers)),
+    );
+    const order = await customer.finalOrder(answers[0].body.id);
+    const orders = await customer.request<{ id: string }[]>('GET', '/api/orders?limit=100');
+    const stock = (await customer.request<{ stock: number }>('GET', `/api/products/${product.id}`))
+      .body.stock;
+
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
+    expect(orders.body.filter(({ id }) => id === order.id)).toHaveLength(1);
+    expect(order.status).toBe('CONFIRMED');
+    expect(stock).toBe(4);
+  });
+
   it('sells exactly the stock when 50 orders race for 20 units', async () => {
     const product = await shopAdmin.createProduct(20);
 

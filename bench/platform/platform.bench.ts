@@ -582,7 +582,7 @@ function renderReport(
     const { closed, paced } = saga;
     lines.push('', '## Place-order saga', '');
     lines.push(
-      `- latency: from the POST to the saga's last write (its \`updatedAt\`, written right after the order became CONFIRMED/CANCELLED), read from the store after the run; polling (one \`{status: 'PENDING'}\` query every ${options.pollMs} ms) only decides when a closed-loop worker moves on, so it adds up to ${options.pollMs} ms between a worker's orders but nothing to the latencies`,
+      `- latency: from the POST to the saga's last write (its \`updatedAt\`: for a confirmed order the write that sets CONFIRMED, for a cancelled one the write after it became CANCELLED), read from the store after the run; polling (one \`{status: 'PENDING'}\` query every ${options.pollMs} ms) only decides when a closed-loop worker moves on, so it adds up to ${options.pollMs} ms between a worker's orders but nothing to the latencies`,
     );
     lines.push(
       `- closed loop: ${closed.orders} orders in ${fmt(closed.seconds, 1)} s: ${closed.confirmed} CONFIRMED, ${closed.cancelled} CANCELLED, ${closed.pending} PENDING, ${closed.failedPosts} failed POSTs; max ${ms(closed.max)} ms`,

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DomainEventPublisher } from '@shop/platform';
-import { SagaOrchestrator } from '@shop/resilience';
+import { SagaInstance, SagaOrchestrator } from '@shop/resilience';
 import mongoose, { Connection, Types } from 'mongoose';
 import { OrderEventsRelay } from '../../apps/orders/src/orders/order-events.relay';
 import { Order, OrderSchema } from '../../apps/orders/src/orders/order.schema';
@@ -23,6 +23,7 @@ import { OrderSagas } from '../../apps/orders/src/orders/order-sagas.port';
 import { UnstartedOrdersSweeper } from '../../apps/orders/src/orders/unstarted-orders.sweeper';
 import { MongoSagaStore } from '../../apps/orders/src/sagas/mongo-saga.store';
 import { orderSagaHomes } from '../../apps/orders/src/sagas/saga-homes';
+import { toStoredSaga } from '../../apps/orders/src/sagas/stored-saga';
 import { TaskLeases } from '../../apps/orders/src/leases/task-leases';
 import { placeOrderSteps } from '../../test/harness/place-order-steps';
 
@@ -108,12 +109,13 @@ function orderDocument(id: Types.ObjectId, createdAt: Date, nowMs: number, isFin
     correlationId: randomBytes(16).toString('hex'),
     status: isFinished ? 'CONFIRMED' : 'PENDING',
     cancellationRequested: false,
-    steps: [],
     eventPending: false,
     createdAt,
     updatedAt: createdAt,
-    placement,
+    // As the orders service stores a saga (apps/orders/src/sagas/stored-saga.ts).
+    placement: toStoredSaga(placement as SagaInstance),
     placementStatus: placement.status,
+    hasActiveSaga: !isFinished,
   };
 }
 

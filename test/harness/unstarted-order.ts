@@ -11,6 +11,7 @@ export function unstartedCopyOf(order: Document, overdue: Date): Document {
     placementStatus: _placementStatus,
     cancellation: _cancellation,
     cancellationStatus: _cancellationStatus,
+    hasActiveSaga: _hasActiveSaga,
     ...withoutSagas
   } = order;
   const _id = new ObjectId();
@@ -19,7 +20,6 @@ export function unstartedCopyOf(order: Document, overdue: Date): Document {
     _id,
     idempotencyKey: `unstarted-${_id.toHexString()}`,
     status: 'PENDING',
-    steps: [],
     outbox: [],
     eventPending: false,
     createdAt: overdue,

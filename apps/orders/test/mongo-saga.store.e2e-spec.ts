@@ -1,5 +1,5 @@
 import { describeSagaStoreContract } from '@shop/resilience/saga/testing/saga-store.contract';
-import { SagaInstance } from '@shop/resilience';
+import { SagaAlreadyExistsError, SagaInstance } from '@shop/resilience';
 import { Connection, Types } from 'mongoose';
 import { IsolatedMongoose, openIsolatedMongoose } from '../../../test/harness/isolated-mongoose';
 import { cancellationSagaId } from '../src/cancel-order/cancel-order.saga';
@@ -37,6 +37,7 @@ describe('MongoSagaStore in orders', () => {
 
   beforeEach(async () => {
     await connection.collection('orders').deleteMany({});
+    await connection.collection('sagas').deleteMany({});
     store = new MongoSagaStore(connection.collection('orders'), orderSagaHomes);
     await store.onModuleInit();
   });
@@ -125,6 +126,84 @@ describe('MongoSagaStore in orders', () => {
     expect(await store.load(id)).toEqual({ id, ...legacy });
     expect(await connection.collection('sagas').countDocuments()).toBe(0);
     expect(await connection.collection('orders').countDocuments()).toBe(1);
+  });
+
+  it('confirms nothing when a place-order saga is compensated or a cancel-order saga completes', async () => {
+    const orderId = new Types.ObjectId();
+    const placement = saga(orderId.toHexString());
+    await store.createIn({ _id: orderId, status: 'CONFIRMED' }, placement);
+    const cancellation = saga(cancellationSagaId(orderId.toHexString()), {
+      definitionName: 'cancel-order',
+    });
+    await store.save({ ...placement, status: 'COMPENSATED', version: 2 }, 1);
+    await connection.collection('orders').updateOne({ _id: orderId }, { $set: { status: 'X' } });
+    await store.create(cancellation);
+
+    await store.save({ ...cancellation, status: 'COMPLETED', version: 2 }, 1);
+
+    expect(await connection.collection('orders').findOne({ _id: orderId })).toMatchObject({
+      status: 'X',
+      hasActiveSaga: false,
+    });
+  });
+
+  it('refuses to create a saga an order holds already', async () => {
+    const orderId = new Types.ObjectId();
+    const placement = saga(orderId.toHexString());
+    await store.createIn({ _id: orderId, status: 'PENDING' }, placement);
+
+    await expect(store.create(placement)).rejects.toThrow(SagaAlreadyExistsError);
+  });
+
+  it('claims no more expired sagas than asked, and skips one it cannot read', async () => {
+    const expired = Array.from({ length: 3 }, () => new Types.ObjectId());
+    for (const orderId of expired)
+      await store.createIn(
+        { _id: orderId, status: 'PENDING' },
+        saga(orderId.toHexString(), { leaseExpiresAt: nowMs - 1 }),
+      );
+    await connection
+      .collection('orders')
+      .updateOne({ _id: expired[0] }, { $set: { 'placement.state': '{not json' } });
+
+    const first = await store.claimExpired('orders-b', nowMs, 30_000, 1);
+    const rest = await store.claimExpired('orders-b', nowMs, 30_000, 10);
+
+    expect(first).toHaveLength(1);
+    expect([...first, ...rest].map((claimed) => claimed.id).sort()).toEqual(
+      expired
+        .slice(1)
+        .map((id) => id.toHexString())
+        .sort(),
+    );
+  });
+
+  it("moves an earlier version's place-order saga that confirmed its order as COMPLETED", async () => {
+    const orderId = new Types.ObjectId();
+    await connection.collection('orders').insertOne({ _id: orderId, status: 'CANCELLED' });
+    const { id, ...legacy } = saga(orderId.toHexString(), { currentStep: 5 });
+    await connection.collection<{ _id: string }>('sagas').insertOne({ _id: id, ...legacy });
+
+    await new LegacySagasMigration(connection, store).onModuleInit();
+
+    expect(await store.load(id)).toMatchObject({ status: 'COMPLETED', currentStep: 5 });
+    expect(await connection.collection('orders').findOne({ _id: orderId })).toMatchObject({
+      status: 'CANCELLED',
+    });
+  });
+
+  it("leaves an earlier version's saga without an order where it is", async () => {
+    const orphan = saga(new Types.ObjectId().toHexString());
+    const { id, ...legacy } = orphan;
+    await connection.collection<{ _id: string }>('sagas').insertMany([
+      { _id: id, ...legacy },
+      { _id: 'not-an-order', ...legacy },
+    ]);
+
+    await new LegacySagasMigration(connection, store).onModuleInit();
+
+    expect(await connection.collection('sagas').countDocuments()).toBe(2);
+    expect(await connection.collection('orders').countDocuments()).toBe(0);
   });
 
   it('creates no order for the saga of an order that does not exist', async () => {

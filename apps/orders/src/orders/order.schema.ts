@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { OrderStatus, OrderStatuses } from '@shop/contracts';
 import type { TraceCarrier } from '@shop/platform';
-import { HydratedDocument, Types } from 'mongoose';
+import { Types } from 'mongoose';
 
 @Schema({ _id: false, versionKey: false })
 export class OrderItem {
@@ -18,14 +18,6 @@ export class OrderAddress {
   @Prop({ required: true }) city: string;
   @Prop({ required: true }) postalCode: string;
   @Prop({ required: true }) country: string;
-}
-
-@Schema({ _id: false, versionKey: false })
-export class OrderStep {
-  @Prop({ required: true }) step: string;
-  @Prop({ required: true }) outcome: string;
-  @Prop({ required: true }) at: Date;
-  @Prop() error?: string;
 }
 
 /** An event the order still has to announce, with the request that caused it. */
@@ -64,14 +56,12 @@ export class Order {
   status: OrderStatus;
   @Prop() failureReason?: string;
   @Prop({ default: false }) cancellationRequested: boolean;
-  @Prop({ type: [OrderStep], default: [] }) steps: OrderStep[];
   @Prop({ type: [OrderOutboxEntry], default: [] }) outbox: OrderOutboxEntry[];
   @Prop({ default: false, index: true }) eventPending: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type OrderDocument = HydratedDocument<Order>;
 /** An order as read with `lean()`. */
 export type StoredOrder = Order & { _id: Types.ObjectId };
 export const OrderSchema = SchemaFactory.createForClass(Order);

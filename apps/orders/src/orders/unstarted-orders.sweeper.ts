@@ -20,9 +20,9 @@ const SWEEP_LEASE_MS = 15_000;
  * saga ended without settling them (a first step that failed while this process stopped), and
  * starts the missing saga of an order stored without one. This version inserts an order with
  * its saga in one write; earlier ones wrote the saga after the order, and a crash in between
- * left such orders behind. Starting a saga that exists is a
- * no-op (the saga's id is the order's), and cancelling is conditional, so replicas could
- * race safely; a task lease has one replica sweep at a time, so they do not do it twice.
+ * left such orders behind. Starting a saga that exists is a no-op (the saga's id is the
+ * order's), and cancelling is conditional, so replicas could race safely; a task lease has one
+ * replica sweep at a time, so they do not do it twice.
  */
 @Injectable()
 export class UnstartedOrdersSweeper implements OnApplicationBootstrap, OnApplicationShutdown {

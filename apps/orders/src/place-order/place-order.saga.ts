@@ -39,9 +39,9 @@ export const remoteStepRetry: SagaStepRetryOptions = {
  * capture-payment (pivot) → confirm-order. The steps of a pair need nothing from each other, so
  * they run at once and the saga is written once per pair (four writes after its creation
  * instead of six), each step still persisted before and after it runs. The saga is created in
- * the insert of its order, and its completion confirms the order (saga-homes.ts). A failure before the
- * pivot compensates in reverse what succeeded; the first step's compensation cancels the order
- * with the saga's failure reason, so it always runs last.
+ * the insert of its order, and its completion confirms the order (saga-homes.ts). A failure
+ * before the pivot compensates in reverse what succeeded; the first step's compensation
+ * cancels the order with the saga's failure reason, so it always runs last.
  */
 @Injectable()
 export class PlaceOrderSaga {

@@ -2,6 +2,7 @@ import { SagaInstance } from '@shop/resilience';
 import { Types } from 'mongoose';
 import { cancellationSagaId } from '../cancel-order/cancel-order.saga';
 import { PLACE_ORDER_SAGA } from '../place-order/place-order.saga';
+import { SagaHomeMissingError } from './saga-home-missing.error';
 
 /** The document a saga lives in, and the field of it that holds the saga. */
 export interface SagaHome {
@@ -11,7 +12,9 @@ export interface SagaHome {
 
 /**
  * Where a {@link MongoSagaStore} keeps each saga: inside the document of the record it acts
- * for, so that the record and its saga can be written together.
+ * for, so that the record and its saga can be written together. A document holds at most one
+ * active saga at a time (an order's cancellation starts once its placement completed): the
+ * store marks documents, not fields, as holding one.
  */
 export interface SagaHomes {
   /** Every field that may hold a saga; recovery looks in each. */
@@ -20,10 +23,11 @@ export interface SagaHomes {
   readonly createsHomes?: boolean;
   of(sagaId: string): SagaHome;
   /**
-   * Changes to the home document that belong to the saga's write: made in the same update,
-   * they happen exactly when the saga reaches that state.
+   * Fields of the home document to set in the write that saves `saga`: a change that must
+   * happen exactly when the saga reaches a state (an order is CONFIRMED exactly when its
+   * place-order saga is COMPLETED) belongs in that write, not in a step of its own.
    */
-  alongside?(saga: SagaInstance): Record<string, unknown> | undefined;
+  changesOnSave?(saga: SagaInstance): Record<string, unknown> | undefined;
 }
 
 export const PLACEMENT_FIELD = 'placement';
@@ -42,17 +46,19 @@ export const orderSagaHomes: SagaHomes = {
     const [orderId, ...rest] = sagaId.split(':');
     const isCancellation = rest.length > 0 && sagaId === cancellationSagaId(orderId);
     if (!/^[0-9a-f]{24}$/i.test(orderId) || (rest.length > 0 && !isCancellation))
-      throw new Error(`Saga id ${sagaId} names no order`);
+      throw new SagaHomeMissingError(sagaId, 'names no order');
     return {
       _id: new Types.ObjectId(orderId),
       field: isCancellation ? CANCELLATION_FIELD : PLACEMENT_FIELD,
     };
   },
 
-  alongside(saga) {
+  changesOnSave(saga) {
     if (saga.definitionName !== PLACE_ORDER_SAGA || saga.status !== 'COMPLETED') return undefined;
-    // Only the saga's compensation cancels a pending order, and a completed saga compensated
-    // nothing, so the order is PENDING here.
+    // The order is PENDING here: only this write confirms an order, a cancellation needs it
+    // CONFIRMED, and a completed saga compensated nothing. (A saga of an earlier version,
+    // which confirmed the order in its last step, is moved as COMPLETED once past that point:
+    // legacy-sagas.migration.ts.)
     return { status: 'CONFIRMED', updatedAt: new Date(saga.updatedAt) };
   },
 };

@@ -72,8 +72,10 @@ export interface StartSagaOptions {
   /**
    * Persists the new saga instead of `store.create`, typically in the same write as the record
    * it acts for (an order and its saga in one insert: both or neither, and one write less). It
-   * must fail with {@link SagaAlreadyExistsError} when the id is taken, as `create` does. Every
-   * later write goes to the store, so the saga must be where the store finds it by id.
+   * must fail with {@link SagaAlreadyExistsError} when the id is taken, as `create` does, or when
+   * the record it writes exists already (the same request again): nothing is started either
+   * way. Every later write goes to the store, so the saga must be where the store finds it by
+   * id.
    */
   readonly persist?: (instance: SagaInstance) => Promise<void>;
 }

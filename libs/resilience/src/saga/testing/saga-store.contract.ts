@@ -8,12 +8,11 @@
  *
  * @example
  * ```ts
- * // apps/orders/test/mongo-saga.store.e2e-spec.ts
  * import { describeSagaStoreContract } from '@shop/resilience/saga/testing/saga-store.contract';
  *
- * describeSagaStoreContract('MongoSagaStore', async ({ clock }) => {
- *   await connection.collection('saga_homes').deleteMany({});
- *   const store = new MongoSagaStore(connection.collection('saga_homes'), homes);
+ * describeSagaStoreContract('MySagaStore', async ({ clock }) => {
+ *   await db.collection('sagas').deleteMany({});
+ *   const store = new MySagaStore(db.collection('sagas'));
  *   store.now = () => clock.now();
  *   return store;
  * });
