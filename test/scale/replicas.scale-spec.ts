@@ -136,7 +136,9 @@ describe('Two replicas of every service under a steady order load', () => {
 
   it("hands a SIGKILLed orders replica's sagas to the other replicas within the lease", async () => {
     const [victim] = platform.replicas('orders');
-    const victimOwner = `${hostname()}:${victim.pid}:`;
+    const victimPid = victim.pid;
+    if (victimPid === undefined) throw new Error('The orders replica to kill has no process');
+    const victimOwner = `${hostname()}:${victimPid}:`;
     // Place-order sagas live in their orders (apps/orders/src/sagas/saga-homes.ts).
     const orders = database().collection<{ placement: { owner: string | null } }>('orders');
     const activeOfVictim = async () =>
@@ -144,16 +146,24 @@ describe('Two replicas of every service under a steady order load', () => {
         .filter(({ placement }) => placement.owner?.startsWith(victimOwner))
         .map(({ _id }) => _id.toHexString())
         .sort();
-    await eventually(
-      async () => ((await activeOfVictim()).length > 0 ? true : undefined),
+    // Frozen before it is killed, so that the sagas read here are the ones it holds when it
+    // dies: a saga ends in a few hundred ms, sooner than a query and a kill otherwise.
+    const interrupted = await eventually(
+      async () => {
+        if ((await activeOfVictim()).length === 0) return undefined;
+        process.kill(victimPid, 'SIGSTOP');
+        const held = await activeOfVictim();
+        if (held.length > 0) return held;
+        process.kill(victimPid, 'SIGCONT');
+        return undefined;
+      },
       30_000,
-      'the victim to be running sagas',
+      'the victim to be frozen holding sagas',
       10,
     );
 
     await platform.stopReplica(victim, 'SIGKILL');
     const killedAt = Date.now();
-    const interrupted = await activeOfVictim();
     await eventually(
       async () => ((await activeOfVictim()).length === 0 ? true : undefined),
       SAGA_LEASE_MS + 60_000,
