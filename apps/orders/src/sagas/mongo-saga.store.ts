@@ -55,8 +55,8 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
     await this.documents.createIndex({ [HAS_ACTIVE_SAGA]: 1 });
   }
 
-  private fieldsOf(instance: SagaInstance): Record<string, unknown> {
-    const { field } = this.homes.of(instance.id);
+  /** The home document's fields for the saga in `field`. */
+  private fieldsOf(instance: SagaInstance, field: string): Record<string, unknown> {
     return {
       [field]: toStoredSaga(instance),
       [statusKey(field)]: instance.status,
@@ -80,7 +80,7 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
   async createIn(document: object, instance: SagaInstance): Promise<void> {
     await this.documents.insertOne({
       ...document,
-      ...this.fieldsOf(instance),
+      ...this.fieldsOf(instance, this.homes.of(instance.id).field),
     } as SagaHomeDocument);
   }
 
@@ -100,7 +100,7 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
     try {
       const { matchedCount, upsertedCount } = await this.documents.updateOne(
         { _id, [field]: { $exists: false } },
-        { $set: this.fieldsOf(instance) },
+        { $set: this.fieldsOf(instance, field) },
         { upsert: this.homes.createsHomes === true },
       );
       if (matchedCount + upsertedCount > 0) return;
@@ -129,7 +129,7 @@ export class MongoSagaStore implements SagaStore, OnModuleInit {
     // Rewritten whole: `previous` would only tell which parts changed, and the stand-in
     // rewrites the whole document either way.
     const update: mongo.UpdateFilter<SagaHomeDocument> = {
-      $set: { ...this.fieldsOf(instance), ...this.homes.changesOnSave?.(instance) },
+      $set: { ...this.fieldsOf(instance, field), ...this.homes.changesOnSave?.(instance) },
     };
     const { modifiedCount } = await this.documents.updateOne(
       {
