@@ -1,5 +1,5 @@
 # One image per app, from one file: docker build --build-arg APP=gateway .
-FROM node:20-bookworm-slim AS dependencies
+FROM node:24-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,7 +13,7 @@ COPY . .
 # Workers. npm run test:image runs these steps and the apps from what they leave.
 RUN test -n "$APP" && npx nest build "$APP" && npm prune --omit=dev --omit=optional
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ARG APP
 ENV NODE_ENV=production \
     APP=${APP}

@@ -13,8 +13,11 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
 /** How an app's process is started: which script node runs, where, with which variables. */
 export interface AppLauncher {
-  /** Node's arguments (flags and script) and the working directory of the app's process. */
-  command(app: AppName): { args: string[]; cwd: string };
+  /**
+   * Node's arguments (flags and script) and the working directory of the app's process, and
+   * the Node binary when it is not the one running the test.
+   */
+  command(app: AppName): { args: string[]; cwd: string; executable?: string };
   /** The variables the process starts with, under the test's own. */
   inheritedVariables(): NodeJS.ProcessEnv;
 }
@@ -129,8 +132,8 @@ export class AppProcess {
     // Chosen here rather than port 0, so readiness does not depend on a line the log level
     // may silence.
     const httpPort = await freePort();
-    const { args, cwd } = launcher.command(app);
-    const child = spawn(process.execPath, args, {
+    const { args, cwd, executable = process.execPath } = launcher.command(app);
+    const child = spawn(executable, args, {
       cwd,
       env: {
         ...launcher.inheritedVariables(),

@@ -34,8 +34,8 @@ const buildAndTestTools = [
 ];
 
 function startFromImage(image: ProductionImage, variables: Record<string, string>) {
-  const { args, cwd } = image.launcher.command('gateway');
-  return spawnSync(process.execPath, args, {
+  const { args, cwd, executable = process.execPath } = image.launcher.command('gateway');
+  return spawnSync(executable, args, {
     cwd,
     env: { ...image.launcher.inheritedVariables(), ...variables },
     encoding: 'utf8',
@@ -62,6 +62,15 @@ describe('The production image, assembled as the Dockerfile does (no Docker engi
     const missing = Object.values(dockerfileSteps).filter((step) => !dockerfile.includes(step));
 
     expect(missing).toEqual([]);
+  });
+
+  it("runs its apps on the Node.js major of the Dockerfile's stages", () => {
+    const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
+    const imageMajor = /^FROM node:(\d+)-/m.exec(dockerfile)?.[1];
+
+    const runtime = spawnSync(image.node, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+
+    expect(runtime.stdout.trim().split('.')[0]).toBe(imageMajor);
   });
 
   it('holds a bundle per app and none of the tools that build or test it', () => {

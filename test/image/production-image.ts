@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -11,7 +11,7 @@ import {
   rmSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppLauncher, AppName } from '../harness/app-process';
 
@@ -37,6 +37,24 @@ export const dockerfileSteps = {
   copyBundle: 'COPY --from=build /app/dist/apps/${APP} ./dist/apps/${APP}',
   start: 'exec node dist/apps/$APP/main.js',
 } as const;
+
+/**
+ * The Node.js binary of the major the Dockerfile's stages run (`FROM node:<major>-…`), so the
+ * bundles are tested on the runtime users deploy, whatever Node runs the tests.
+ */
+export function imageNodeRuntime(): string {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const majors = new Set([...dockerfile.matchAll(/^FROM node:(\d+)\b/gm)].map((match) => match[1]));
+  if (majors.size !== 1)
+    throw new Error(
+      `The Dockerfile's stages must run one Node.js major; they name ${[...majors].join(', ') || 'none'}`,
+    );
+  const [major] = majors;
+  return execFileSync('bash', [join(root, 'scripts', 'node-runtime.sh'), major!], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+}
 
 /** What `docker build .` sends: the repository's top-level entries that .dockerignore keeps. */
 function copyBuildContext(destination: string): void {
@@ -74,13 +92,15 @@ function copyBuildContext(destination: string): void {
 async function runBuildStep(
   command: string,
   cwd: string,
+  node: string,
   variables: Record<string, string> = {},
 ): Promise<void> {
   const { NODE_ENV: _testNodeEnv, ...inherited } = process.env;
   try {
     await run('sh', ['-c', command], {
       cwd,
-      env: { ...inherited, ...variables },
+      // The stage's `node` (npx and npm scripts run on it), not the test runner's.
+      env: { ...inherited, ...variables, PATH: [dirname(node), process.env.PATH].join(delimiter) },
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
@@ -106,6 +126,8 @@ function assertNoModulesAbove(folder: string): void {
 export interface ProductionImage {
   /** The runtime stage's /app: node_modules and dist/apps/<app>/main.js of every app. */
   folder: string;
+  /** The runtime stage's Node.js ({@link imageNodeRuntime}). */
+  node: string;
   /** Starts an app as the image's CMD does, with no variable of the test runner. */
   launcher: AppLauncher;
   /** How long each step took, for the CI log: the bundles cost most. */
@@ -130,20 +152,23 @@ export async function assembleProductionImage(): Promise<ProductionImage> {
     stepDurationsMs[step] = Date.now() - startedAt;
   };
   try {
+    const node = imageNodeRuntime();
     const build = join(scratch, 'build');
     const folder = join(scratch, 'app');
     mkdirSync(build);
     await timed('context and node_modules copied', () => {
       copyBuildContext(build);
-      return runBuildStep('cp -a "$MODULES" node_modules', build, {
+      return runBuildStep('cp -a "$MODULES" node_modules', build, node, {
         MODULES: realpathSync(join(root, 'node_modules')),
       });
     });
     // The images are built side by side, as `docker compose build` does.
     await timed('4 bundles built', () =>
-      Promise.all(apps.map((app) => runBuildStep(dockerfileSteps.build, build, { APP: app }))),
+      Promise.all(
+        apps.map((app) => runBuildStep(dockerfileSteps.build, build, node, { APP: app })),
+      ),
     );
-    await timed('pruned', () => runBuildStep(dockerfileSteps.prune, build));
+    await timed('pruned', () => runBuildStep(dockerfileSteps.prune, build, node));
 
     mkdirSync(join(folder, 'dist', 'apps'), { recursive: true });
     renameSync(join(build, 'node_modules'), join(folder, 'node_modules'));
@@ -154,8 +179,13 @@ export async function assembleProductionImage(): Promise<ProductionImage> {
 
     return {
       folder,
+      node,
       launcher: {
-        command: (app) => ({ args: [join('dist', 'apps', app, 'main.js')], cwd: folder }),
+        command: (app) => ({
+          executable: node,
+          args: [join('dist', 'apps', app, 'main.js')],
+          cwd: folder,
+        }),
         // A container starts with the image's variables only (and runs as the image's `node`
         // user, which a test without Docker cannot switch to: these processes run as the
         // test's user).

