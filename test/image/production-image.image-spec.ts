@@ -9,6 +9,7 @@ import {
   ProductionImage,
   apps,
   assembleProductionImage,
+  dockerfileNodeMajor,
   dockerfileSteps,
 } from './production-image';
 
@@ -65,12 +66,9 @@ describe('The production image, assembled as the Dockerfile does (no Docker engi
   });
 
   it("runs its apps on the Node.js major of the Dockerfile's stages", () => {
-    const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
-    const imageMajor = /^FROM node:(\d+)-/m.exec(dockerfile)?.[1];
-
     const runtime = spawnSync(image.node, ['-p', 'process.versions.node'], { encoding: 'utf8' });
 
-    expect(runtime.stdout.trim().split('.')[0]).toBe(imageMajor);
+    expect(runtime.stdout.trim().split('.')[0]).toBe(dockerfileNodeMajor());
   });
 
   it('holds a bundle per app and none of the tools that build or test it', () => {

@@ -38,19 +38,25 @@ export const dockerfileSteps = {
   start: 'exec node dist/apps/$APP/main.js',
 } as const;
 
-/**
- * The Node.js binary of the major the Dockerfile's stages run (`FROM node:<major>-…`), so the
- * bundles are tested on the runtime users deploy, whatever Node runs the tests.
- */
-export function imageNodeRuntime(): string {
+/** The Node.js major the Dockerfile's stages run (`FROM node:<major>…`); they must agree. */
+export function dockerfileNodeMajor(): string {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-  const majors = new Set([...dockerfile.matchAll(/^FROM node:(\d+)\b/gm)].map((match) => match[1]));
+  const majors = new Set(
+    [...dockerfile.matchAll(/^FROM node:(\d+)\b/gm)].map((match) => match[1]!),
+  );
   if (majors.size !== 1)
     throw new Error(
       `The Dockerfile's stages must run one Node.js major; they name ${[...majors].join(', ') || 'none'}`,
     );
-  const [major] = majors;
-  return execFileSync('bash', [join(root, 'scripts', 'node-runtime.sh'), major!], {
+  return [...majors][0]!;
+}
+
+/**
+ * The Node.js binary of {@link dockerfileNodeMajor}, so the bundles are built and tested on the
+ * runtime users deploy, whatever Node runs the tests.
+ */
+function imageNodeRuntime(): string {
+  return execFileSync('bash', [join(root, 'scripts', 'node-runtime.sh'), dockerfileNodeMajor()], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
