@@ -37,18 +37,13 @@ mkdir -p "$CACHE_DIR"
 exec 9>"$CACHE_DIR/fetch.lock"
 flock 9
 
-# Prints the highest of the versions given one per line (npm lists them in publishing order).
-highest() { node -e '
-  const versions = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
-  versions.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-  process.stdout.write(versions.at(-1) ?? "");
-'; }
+# The highest of the versions given one per line (npm lists them in publishing order).
+highest() { sort -V | tail -n 1; }
 
 if listed="$(npm view "$package@$major" version --json 2>/dev/null)"; then
-  version="$(node -e '
-    const listed = JSON.parse(require("fs").readFileSync(0, "utf8"));
-    process.stdout.write([].concat(listed).join("\n"));
-  ' <<<"$listed" | highest)"
+  # One match is a JSON string, several an array.
+  version="$(node -p '[].concat(JSON.parse(require("fs").readFileSync(0, "utf8"))).join("\n")' \
+    <<<"$listed" | highest)"
   [[ -n $version ]] || { echo "[node] the npm registry has no $package@$major" >&2; exit 1; }
 elif [[ $listed == *E404* ]]; then
   echo "[node] the npm registry has no $package@$major" >&2
