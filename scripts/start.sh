@@ -10,11 +10,6 @@ cd "$ROOT"
 
 log() { printf '[start] %s\n' "$*" >&2; }
 
-# Runs on any Node from 20, but a user on an older major should know what they leave behind.
-if (( $(node -p 'process.versions.node.split(".")[0]') < 24 )); then
-  log "running on Node $(node -v); Node 24 LTS is recommended, what the production image runs (README, Prerequisites)"
-fi
-
 if [[ ! -d node_modules ]]; then
   log "installing dependencies (npm ci)"
   npm ci --no-audit --no-fund >&2
@@ -89,6 +84,13 @@ for entry in "${APPS[@]}"; do
     exit 1
   fi
 done
+
+# The apps run on the production image's Node.js (.nvmrc), fetched once when this machine's node
+# is another major: what runs here is what ships. PLATFORM_NODE=system keeps this machine's.
+PLATFORM_NODE="$(bash scripts/platform-node.sh)"
+export PLATFORM_NODE
+[[ $PLATFORM_NODE == "$(node -p process.execPath)" ]] || export PATH="$(dirname "$PLATFORM_NODE"):$PATH"
+log "apps run on Node.js $(node -v) ($PLATFORM_NODE)"
 
 # A queue left by an earlier run with another type (classic before quorum became the default)
 # would stop each service, and the supervisor would restart it in a loop: say it once, here.

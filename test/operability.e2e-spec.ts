@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
+import { platformNode } from './harness/app-process';
 import { eventually } from './harness/eventually';
 import { onPostgres } from './harness/isolated-environment';
 import { ProcessPlatform } from './harness/process-platform';
@@ -197,7 +198,7 @@ describe('Configuration', () => {
     ],
   ])('stops %s at once with one sentence for %j', (app, variables, sentence) => {
     const result = spawnSync(
-      process.execPath,
+      platformNode(),
       ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')],
       {
         cwd: join(__dirname, '..'),

@@ -1,6 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { appNamed } from '../../scripts/lib/app-list';
 import { eventually } from './eventually';
@@ -24,11 +24,31 @@ export interface AppLauncher {
 
 const root = join(__dirname, '..', '..');
 
-/** The app's TypeScript source, compiled as it loads (SWC), with this process's variables. */
+/**
+ * The Node.js binary npm start runs the apps on (scripts/platform-node.sh: the production
+ * image's major), whatever Node runs jest, so the suites test what users run. Resolved once,
+ * then kept in PLATFORM_NODE for the test files that follow and the processes they start.
+ */
+export function platformNode(): string {
+  const known = process.env.PLATFORM_NODE;
+  if (known && isAbsolute(known)) return known;
+  const resolved = execFileSync('bash', [join(root, 'scripts', 'platform-node.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  process.env.PLATFORM_NODE = resolved;
+  return resolved;
+}
+
+/**
+ * The app's TypeScript source, compiled as it loads (SWC), on {@link platformNode}, with this
+ * process's variables.
+ */
 export const fromSource: AppLauncher = {
   command: (app) => ({
     args: ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')],
     cwd: root,
+    executable: platformNode(),
   }),
   inheritedVariables: () => process.env,
 };

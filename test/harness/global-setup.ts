@@ -1,6 +1,7 @@
 import type { Config } from '@jest/types';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { platformNode } from './app-process';
 
 const scripts = join(__dirname, '..', '..', 'scripts');
 const tracingSuite = join('test', 'tracing.e2e-spec.ts');
@@ -27,6 +28,8 @@ export default function globalSetup(globalConfig?: Config.GlobalConfig): void {
     throw new Error(`Test infrastructure is not available:\n${result.stderr}`);
   }
   process.env.SHOP_TEST_STARTED_FERRETDB = result.stderr.includes('started FerretDB') ? '1' : '';
+  // Here, so that fetching it the first time counts against no suite's timeout.
+  platformNode();
   if (runsTracingSuite(globalConfig)) buildJaeger();
 }
 
