@@ -255,7 +255,7 @@ function render(options: Options, subjects: Measured[], wallSeconds: number): st
   const lines = [
     `# Tracing cost (${new Date().toISOString().slice(0, 10)})`,
     '',
-    `\`npm run bench:tracing -- ${process.argv.slice(2).join(' ')}\`: ${options.rounds} round(s), best round per case (the highest rate, the lowest CPU); read path ${options.durationMs / 1000} s at concurrency ${options.concurrency}; saga ${options.orders} orders, closed loop of ${options.sagaConcurrency}. ${cpus().length} cores, load average ${loadavg()
+    `\`npm run bench:tracing -- ${process.argv.slice(2).join(' ')}\`: ${options.rounds} round(s), best round per case (the highest rate, the lowest CPU); read path ${options.durationMs / 1000} s at concurrency ${options.concurrency}; saga ${options.orders} orders, closed loop of ${options.sagaConcurrency}. ${cpus().length} cores, Node ${process.version}, load average ${loadavg()
       .map((value) => value.toFixed(1))
       .join(
         ' ',
