@@ -15,6 +15,14 @@ if [[ ! -d node_modules ]]; then
   npm ci --no-audit --no-fund >&2
 fi
 
+# The apps run on the production image's Node.js (.nvmrc), fetched once when this machine's node
+# is another major: what runs here is what ships. PLATFORM_NODE=system keeps this machine's.
+# Before the infrastructure, so that a PLATFORM_NODE that cannot work starts nothing.
+# shellcheck source=lib/platform-node-path.sh
+source scripts/lib/platform-node-path.sh
+use_platform_node || exit 1
+log "apps run on Node.js $(node -v) ($PLATFORM_NODE)"
+
 infra_output="$(bash scripts/infra.sh up 2>&1)" || { printf '%s\n' "$infra_output" >&2; exit 1; }
 printf '%s\n' "$infra_output" >&2
 started_ferretdb=false
@@ -84,13 +92,6 @@ for entry in "${APPS[@]}"; do
     exit 1
   fi
 done
-
-# The apps run on the production image's Node.js (.nvmrc), fetched once when this machine's node
-# is another major: what runs here is what ships. PLATFORM_NODE=system keeps this machine's.
-PLATFORM_NODE="$(bash scripts/platform-node.sh)"
-export PLATFORM_NODE
-[[ $PLATFORM_NODE == "$(node -p process.execPath)" ]] || export PATH="$(dirname "$PLATFORM_NODE"):$PATH"
-log "apps run on Node.js $(node -v) ($PLATFORM_NODE)"
 
 # A queue left by an earlier run with another type (classic before quorum became the default)
 # would stop each service, and the supervisor would restart it in a loop: say it once, here.

@@ -6,9 +6,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PLATFORM_NODE="$(bash "$ROOT/scripts/platform-node.sh")"
-export PLATFORM_NODE
-# Only in front of PATH when it is not this machine's own: putting /usr/bin first would move
-# it before node_modules/.bin, which npm run puts there.
-[[ $PLATFORM_NODE == "$(node -p process.execPath)" ]] || export PATH="$(dirname "$PLATFORM_NODE"):$PATH"
+# shellcheck source=lib/platform-node-path.sh
+source "$ROOT/scripts/lib/platform-node-path.sh"
+use_platform_node
 exec "$@"

@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { lastValueFrom, timeout } from 'rxjs';
 import { parseAllDocuments } from 'yaml';
 import { AppDefinition, apps } from '../scripts/lib/app-list';
+import { platformNode } from './harness/app-process';
 import { eventually } from './harness/eventually';
 import {
   deleteBrokerObjects,
@@ -132,7 +133,7 @@ class ServiceProcess {
     variables: Record<string, string>,
   ): Promise<{ service: ServiceProcess; httpPort: number }> {
     const child = spawn(
-      process.execPath,
+      platformNode(),
       ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')],
       {
         cwd: workspace,

@@ -26,18 +26,25 @@ const root = join(__dirname, '..', '..');
 
 /**
  * The Node.js binary npm start runs the apps on (scripts/platform-node.sh: the production
- * image's major), whatever Node runs jest, so the suites test what users run. Resolved once,
- * then kept in PLATFORM_NODE for the test files that follow and the processes they start.
+ * image's major, or PLATFORM_NODE's choice, checked), whatever Node runs jest, so the suites
+ * test what users run.
  */
-export function platformNode(): string {
-  const known = process.env.PLATFORM_NODE;
-  if (known && isAbsolute(known)) return known;
+export function resolvePlatformNode(): string {
   const resolved = execFileSync('bash', [join(root, 'scripts', 'platform-node.sh')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
   process.env.PLATFORM_NODE = resolved;
   return resolved;
+}
+
+/**
+ * {@link resolvePlatformNode}, once: the global setup resolves it and leaves the binary's path
+ * in PLATFORM_NODE for the test files and the processes they start.
+ */
+export function platformNode(): string {
+  const known = process.env.PLATFORM_NODE;
+  return known && isAbsolute(known) ? known : resolvePlatformNode();
 }
 
 /**

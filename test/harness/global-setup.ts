@@ -1,7 +1,7 @@
 import type { Config } from '@jest/types';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { platformNode } from './app-process';
+import { resolvePlatformNode } from './app-process';
 
 const scripts = join(__dirname, '..', '..', 'scripts');
 const tracingSuite = join('test', 'tracing.e2e-spec.ts');
@@ -28,8 +28,9 @@ export default function globalSetup(globalConfig?: Config.GlobalConfig): void {
     throw new Error(`Test infrastructure is not available:\n${result.stderr}`);
   }
   process.env.SHOP_TEST_STARTED_FERRETDB = result.stderr.includes('started FerretDB') ? '1' : '';
-  // Here, so that fetching it the first time counts against no suite's timeout.
-  platformNode();
+  // Here, so that fetching it the first time counts against no suite's timeout, and a
+  // PLATFORM_NODE given by hand is checked once.
+  resolvePlatformNode();
   if (runsTracingSuite(globalConfig)) buildJaeger();
 }
 
