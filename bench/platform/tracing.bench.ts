@@ -279,9 +279,9 @@ function render(options: Options, subjects: Measured[], wallSeconds: number): st
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  // The apps run on this process's Node, as the load generator does (fork);
-  // `npm run bench:tracing` runs it on the platform's Node.
-  process.env.PLATFORM_NODE = process.execPath;
+  // The apps run on this process's Node, as the load generator does (fork), unless
+  // PLATFORM_NODE names one; `npm run bench:tracing` runs it on the platform's Node.
+  process.env.PLATFORM_NODE ??= process.execPath;
   const startedAt = performance.now();
   const watchdog = setTimeout(() => {
     console.error('[bench:tracing] watchdog: more than 30 minutes; stopping');
