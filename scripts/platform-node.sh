@@ -26,17 +26,28 @@ checked_binary() {
   fi
 }
 
+# A binary someone chose may be any major: say so when it is not the image's.
+warn_unless_image_major() {
+  if [[ "$("$1" -p 'process.versions.node.split(".")[0]')" != "$major" ]]; then
+    echo "[node] the apps run on Node.js $("$1" -v); the production image runs $major (.nvmrc)" >&2
+  fi
+}
+
 case "${PLATFORM_NODE:-}" in
   "")
+    # node-runtime.sh prints a binary of that major, or fails.
     if ! binary="$(bash "$ROOT/scripts/node-runtime.sh" --cached "$major")"; then
       echo "[node] Node.js $major is not available here; this machine's $(node -v) runs the apps" >&2
       binary="$(node -p process.execPath)"
     fi
     ;;
-  system) binary="$(node -p process.execPath)" ;;
-  *) binary="$(checked_binary "$PLATFORM_NODE")" ;;
+  system)
+    binary="$(node -p process.execPath)"
+    warn_unless_image_major "$binary"
+    ;;
+  *)
+    binary="$(checked_binary "$PLATFORM_NODE")"
+    warn_unless_image_major "$binary"
+    ;;
 esac
-if [[ "$("$binary" -p 'process.versions.node.split(".")[0]')" != "$major" ]]; then
-  echo "[node] the apps run on Node.js $("$binary" -v); the production image runs $major (.nvmrc)" >&2
-fi
 printf '%s\n' "$binary"

@@ -7,10 +7,9 @@ use_platform_node() {
   export PLATFORM_NODE
   # Only when another node comes first: putting /usr/bin in front would also move it before
   # node_modules/.bin, which npm run puts there.
-  if [[ "$(node -p process.execPath)" != "$PLATFORM_NODE" ]]; then
-    PATH="$(dirname "$PLATFORM_NODE"):$PATH"
-    export PATH
-  fi
+  [[ "$(node -p process.execPath)" == "$PLATFORM_NODE" ]] && return 0
+  PATH="$(dirname "$PLATFORM_NODE"):$PATH"
+  export PATH
   if [[ "$(node -p process.execPath)" != "$PLATFORM_NODE" ]]; then
     echo "[node] PLATFORM_NODE=$PLATFORM_NODE must be named node: scripts start \`node\` from PATH" >&2
     return 1
